@@ -1,0 +1,27 @@
+import type { Metadata } from "next";
+import type { ReactNode } from "react";
+import { AppHeader } from "@/components/app-header";
+import { getEnv } from "@/lib/server/env";
+import "./globals.css";
+import { Providers } from "./providers";
+
+export const metadata: Metadata = {
+  title: { default: "Jobdeck", template: "%s · Jobdeck" },
+  description: "Track Descript's asynchronous video jobs",
+};
+
+// The header shows whether this instance talks to the sandbox, which is known only at run time.
+export const dynamic = "force-dynamic";
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body className="min-h-screen">
+        <Providers>
+          <AppHeader upstream={getEnv().descriptMode} />
+          <main className="mx-auto max-w-7xl px-4 py-6 sm:px-6">{children}</main>
+        </Providers>
+      </body>
+    </html>
+  );
+}

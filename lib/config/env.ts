@@ -1,0 +1,103 @@
+// The one definition of Jobdeck's configuration. Pure: callers hand it an environment
+// (lib/server/env.ts for the app, scripts/stack.ts for the launcher), so it never reads process.env.
+import { z } from "zod";
+
+export const DEFAULT_SANDBOX_TOKEN = "sandbox-token";
+export const LIVE_DESCRIPT_API_URL = "https://descriptapi.com/v1";
+
+const emptyAsUndefined = (value: unknown) => (value === "" ? undefined : value);
+const optionalString = z.preprocess(emptyAsUndefined, z.string().optional());
+const port = (fallback: number) =>
+  z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(65535).default(fallback));
+
+const postgresUrl = z.string().refine(
+  (value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === "postgresql:" || url.protocol === "postgres:") && url.hostname !== "";
+    } catch {
+      return false;
+    }
+  },
+  { message: "must be a postgresql:// URL with a host" },
+);
+
+const httpUrl = z.url({ protocol: /^https?$/, message: "must be an http(s) URL" });
+
+const rawEnvSchema = z.object({
+  DATABASE_URL: z.preprocess(emptyAsUndefined, postgresUrl.optional()),
+  PORT: port(3000),
+  PUBLIC_BASE_URL: z.preprocess(emptyAsUndefined, httpUrl.optional()),
+  DESCRIPT_API_URL: z.preprocess(emptyAsUndefined, httpUrl.optional()),
+  DESCRIPT_API_TOKEN: optionalString,
+  CALLBACK_SECRET: z.preprocess(
+    emptyAsUndefined,
+    z.string().min(32, { message: "must be at least 32 characters" }).optional(),
+  ),
+  JOB_RETENTION_DAYS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(3650).default(30)),
+  SANDBOX_PORT: port(4010),
+  SANDBOX_TOKEN: z.preprocess(emptyAsUndefined, z.string().default(DEFAULT_SANDBOX_TOKEN)),
+  SANDBOX_SPEED: z.preprocess(emptyAsUndefined, z.coerce.number().positive().max(100_000).default(1)),
+});
+
+export interface Config {
+  databaseUrl: string | undefined;
+  port: number;
+  publicBaseUrl: string;
+  /** "sandbox" when no DESCRIPT_API_TOKEN is set: the app then talks to the local emulator. */
+  descriptMode: "sandbox" | "live";
+  descriptApiUrl: string;
+  descriptApiToken: string;
+  callbackSecret: string | undefined;
+  jobRetentionDays: number;
+  sandbox: { port: number; token: string; speed: number };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, detail: string) {
+    super(`Invalid configuration: ${variable} ${detail}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Parses an environment into a Config, or throws a ConfigError whose message is one line naming the variable. */
+export function parseConfig(source: Record<string, string | undefined>): Config {
+  const parsed = rawEnvSchema.safeParse(source);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const variable = String(issue.path[0] ?? "environment");
+    const received = source[variable];
+    const detail = received === undefined ? issue.message : `${issue.message} (got ${JSON.stringify(redact(variable, received))})`;
+    throw new ConfigError(variable, `is invalid: ${detail}`);
+  }
+  const env = parsed.data;
+  const descriptMode = env.DESCRIPT_API_TOKEN ? "live" : "sandbox";
+  if (descriptMode === "live" && !env.CALLBACK_SECRET) {
+    throw new ConfigError("CALLBACK_SECRET", "is required when DESCRIPT_API_TOKEN is set (at least 32 characters)");
+  }
+  return {
+    databaseUrl: env.DATABASE_URL,
+    port: env.PORT,
+    publicBaseUrl: stripTrailingSlash(env.PUBLIC_BASE_URL ?? `http://127.0.0.1:${env.PORT}`),
+    descriptMode,
+    descriptApiUrl: stripTrailingSlash(
+      env.DESCRIPT_API_URL ??
+        (descriptMode === "live" ? LIVE_DESCRIPT_API_URL : `http://127.0.0.1:${env.SANDBOX_PORT}/v1`),
+    ),
+    descriptApiToken: env.DESCRIPT_API_TOKEN ?? env.SANDBOX_TOKEN,
+    callbackSecret: env.CALLBACK_SECRET,
+    jobRetentionDays: env.JOB_RETENTION_DAYS,
+    sandbox: { port: env.SANDBOX_PORT, token: env.SANDBOX_TOKEN, speed: env.SANDBOX_SPEED },
+  };
+}
+
+const SECRET_VARIABLES = new Set(["DESCRIPT_API_TOKEN", "CALLBACK_SECRET", "SANDBOX_TOKEN", "DATABASE_URL"]);
+
+// A malformed secret is still a secret: name the variable, never echo its value.
+function redact(variable: string, value: string): string {
+  return SECRET_VARIABLES.has(variable) ? "<redacted>" : value;
+}
+
+function stripTrailingSlash(url: string): string {
+  return url.replace(/\/+$/, "");
+}

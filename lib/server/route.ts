@@ -1,0 +1,151 @@
+import "server-only";
+import crypto from "node:crypto";
+import type { NextRequest } from "next/server";
+import { z } from "zod";
+import { UpstreamHttpError, UpstreamUnavailableError } from "@/lib/descript/client";
+import { AppError, invalidInputFromZod, type ErrorCode } from "./errors";
+import { logEvent } from "./log";
+
+/**
+ * The console's own API answers problem+json; the Descript-compatible proxy answers Descript's
+ * `{error, message}` so that existing Descript clients understand it.
+ */
+export type ErrorFormat = "problem" | "descript";
+
+export interface RouteContext<Params> {
+  request: NextRequest;
+  params: Params;
+  requestId: string;
+}
+
+type Handler<Params> = (context: RouteContext<Params>) => Promise<Response>;
+
+/** Wraps a route handler: request id, one error shape, and no stack trace or secret in any answer. */
+export function route<Params = Record<string, never>>(errorFormat: ErrorFormat, handler: Handler<Params>) {
+  return async (request: NextRequest, context: { params: Promise<Params> }): Promise<Response> => {
+    const requestId = request.headers.get("x-request-id")?.slice(0, 100) || crypto.randomUUID();
+    try {
+      const response = await handler({ request, params: await context.params, requestId });
+      response.headers.set("x-request-id", requestId);
+      return response;
+    } catch (error) {
+      // The proxy hands Descript's own errors on untouched, so Descript clients see what they expect.
+      if (error instanceof UpstreamHttpError && errorFormat === "descript") return passThrough(error, requestId);
+      const appError = toAppError(error, requestId, request);
+      return errorResponse(appError, { errorFormat, requestId });
+    }
+  };
+}
+
+const UPSTREAM_STATUS_CODES: Record<number, ErrorCode> = {
+  400: "invalid_input",
+  401: "upstream_error", // our token was refused: not the caller's fault
+  403: "forbidden",
+  404: "not_found",
+  409: "conflict",
+  422: "invalid_input",
+  429: "rate_limit_exceeded",
+};
+
+function toAppError(error: unknown, requestId: string, request: NextRequest): AppError {
+  if (error instanceof AppError) return error;
+  if (error instanceof z.ZodError) return invalidInputFromZod(error, "request");
+  if (error instanceof UpstreamHttpError) {
+    return new AppError(UPSTREAM_STATUS_CODES[error.status] ?? "upstream_error", error.message, { headers: error.headers });
+  }
+  if (error instanceof UpstreamUnavailableError) return new AppError("upstream_unavailable", error.message);
+  logEvent("error", "unhandled_route_error", {
+    requestId,
+    method: request.method,
+    path: request.nextUrl.pathname,
+    error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+  });
+  return new AppError("internal_error", "Something went wrong on our side; the request id identifies it in the logs.");
+}
+
+export function errorResponse(error: AppError, { errorFormat, requestId }: { errorFormat: ErrorFormat; requestId: string }): Response {
+  const headers = new Headers(error.options.headers);
+  headers.set("x-request-id", requestId);
+  if (errorFormat === "descript") {
+    headers.set("content-type", "application/json");
+    return new Response(JSON.stringify({ error: error.code, message: error.message }), { status: error.status, headers });
+  }
+  headers.set("content-type", "application/problem+json");
+  const body = {
+    type: "about:blank",
+    title: error.code.replaceAll("_", " "),
+    status: error.status,
+    detail: error.message,
+    code: error.code,
+    requestId,
+    ...(error.options.invalidParams ? { invalidParams: error.options.invalidParams } : {}),
+  };
+  return new Response(JSON.stringify(body), { status: error.status, headers });
+}
+
+function passThrough(error: UpstreamHttpError, requestId: string): Response {
+  const headers = new Headers(error.headers);
+  headers.set("x-request-id", requestId);
+  if (error.body === null) return new Response(null, { status: error.status, headers });
+  headers.set("content-type", "application/json");
+  return new Response(JSON.stringify(error.body), { status: error.status, headers });
+}
+
+export const MAX_JSON_BODY_BYTES = 1024 * 1024;
+
+/** Reads the raw body, refusing more than `maxBytes` without buffering the excess. */
+export async function readBodyText(request: Request, maxBytes = MAX_JSON_BODY_BYTES): Promise<string> {
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > maxBytes) throw tooLarge(maxBytes);
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw tooLarge(maxBytes);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function tooLarge(maxBytes: number): AppError {
+  return new AppError("payload_too_large", `The request body is larger than ${maxBytes} bytes.`);
+}
+
+export function parseJsonText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AppError("invalid_input", "The request body is not valid JSON.");
+  }
+}
+
+export async function parseJsonBody<T>(request: Request, schema: z.ZodType<T>): Promise<T> {
+  const parsed = schema.safeParse(parseJsonText(await readBodyText(request)));
+  if (!parsed.success) throw invalidInputFromZod(parsed.error, "body");
+  return parsed.data;
+}
+
+export function parseSearchParams<T>(request: NextRequest, schema: z.ZodType<T>): T {
+  const parsed = schema.safeParse(Object.fromEntries(request.nextUrl.searchParams));
+  if (!parsed.success) throw invalidInputFromZod(parsed.error, "query");
+  return parsed.data;
+}
+
+export function parseParams<T>(params: unknown, schema: z.ZodType<T>): T {
+  const parsed = schema.safeParse(params);
+  if (!parsed.success) throw invalidInputFromZod(parsed.error, "path");
+  return parsed.data;
+}
+
+export function json(body: unknown, init: ResponseInit = {}): Response {
+  const headers = new Headers(init.headers);
+  headers.set("content-type", "application/json");
+  return new Response(JSON.stringify(body), { ...init, headers });
+}

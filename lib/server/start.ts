@@ -1,0 +1,19 @@
+import "server-only";
+import { ConfigError } from "@/lib/config/env";
+import { startRelayWorker } from "@/lib/jobs/relay";
+import { getEnv } from "./env";
+
+/** Checks the configuration before the instance takes a request, then starts its background work. */
+export async function startServerInstance(): Promise<void> {
+  try {
+    getEnv();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      // One line naming the variable, never a stack trace.
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  startRelayWorker();
+}

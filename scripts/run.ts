@@ -1,0 +1,28 @@
+// `npm run dev` / `npm start`: the stack (database, migrations, sandbox), then Next.js.
+import fs from "node:fs";
+import path from "node:path";
+import { exitCodeOf, log, ROOT, runMain, runToCompletion, startChild, startStack, stopOnSignals } from "./stack";
+
+runMain(async () => {
+  const mode = process.argv[2];
+  if (mode !== "dev" && mode !== "start") throw new Error("usage: tsx scripts/run.ts dev|start");
+  // A local .env is the usual place for a token; the shell's own variables win over it.
+  if (fs.existsSync(path.join(ROOT, ".env"))) process.loadEnvFile(path.join(ROOT, ".env"));
+
+  const stack = await startStack({ profile: "dev", withSandbox: true });
+  if (mode === "start" && !fs.existsSync(path.join(ROOT, ".next/BUILD_ID"))) {
+    log("no production build yet: running next build");
+    await runToCompletion(path.join(ROOT, "node_modules/.bin/next"), ["build"], { env: stack.env });
+  }
+  const next = startChild("next", [mode, "-p", String(stack.config.port)], stack.env);
+  const upstream = stack.config.descriptMode === "sandbox" ? "sandbox" : "live Descript API";
+  log(`Jobdeck on ${stack.config.publicBaseUrl} (${upstream})`);
+  stopOnSignals(async () => {
+    next.kill("SIGTERM");
+    await exitCodeOf(next);
+    await stack.stop();
+  });
+  const code = await exitCodeOf(next);
+  await stack.stop();
+  return code;
+});

