@@ -1,0 +1,22 @@
+// GET, DELETE /api/v1/jobs/{job_id} — Descript API clients. GET answers from Jobdeck's store;
+// DELETE cancels upstream.
+import { z } from "zod";
+import { findUpstreamJob, getUpstreamJob } from "@/lib/jobs/queries";
+import { cancelJob } from "@/lib/jobs/service";
+import { json, parseParams, route } from "@/lib/server/route";
+
+export const dynamic = "force-dynamic";
+
+const paramsSchema = z.object({ jobId: z.string().min(1).max(300) });
+
+export const GET = route<{ jobId: string }>("descript", async ({ params }) => {
+  const { jobId } = parseParams(params, paramsSchema);
+  return json(await getUpstreamJob(jobId));
+});
+
+export const DELETE = route<{ jobId: string }>("descript", async ({ params }) => {
+  const { jobId } = parseParams(params, paramsSchema);
+  const job = await findUpstreamJob(jobId);
+  await cancelJob({ jobId: job.id, requestedBy: "api" });
+  return new Response(null, { status: 204 });
+});

@@ -1,0 +1,7 @@
+// GET /api/v1/status — Descript API clients: upstream's own status, passed through.
+import { getDescriptClient } from "@/lib/jobs/upstream";
+import { json, route } from "@/lib/server/route";
+
+export const dynamic = "force-dynamic";
+
+export const GET = route("descript", async () => json(await getDescriptClient().getStatus()));

@@ -1,0 +1,9 @@
+import type { JobListQuery } from "@/lib/jobs/api-types";
+
+/** The one factory for job query keys; mutations invalidate the narrowest key that covers them. */
+export const jobKeys = {
+  all: ["jobs"] as const,
+  lists: () => [...jobKeys.all, "list"] as const,
+  list: (query: JobListQuery) => [...jobKeys.lists(), query] as const,
+  detail: (id: string) => [...jobKeys.all, "detail", id] as const,
+};

@@ -1,0 +1,183 @@
+// The one way Jobdeck talks to Descript (or the sandbox, which answers the same contract).
+// Reads are retried with backoff, honouring Retry-After; a job-creating POST never is, because a
+// blind retry can start a second paid job.
+import { z } from "zod";
+import {
+  CREATE_ENDPOINTS,
+  createJobResponseSchema,
+  jobListResponseSchema,
+  statusResponseSchema,
+  upstreamJobSchema,
+  type CreatableJobType,
+  type CreateJobResponse,
+  type CreateJobRequest,
+  type JobListQuery,
+  type JobListResponse,
+  type UpstreamJob,
+} from "./schemas";
+
+/** The response headers worth passing on with an upstream error. */
+const PASSED_ON_HEADERS = ["retry-after", "x-ratelimit-remaining", "x-ratelimit-consumed"];
+
+/** Upstream answered with an error status. `body` is what it sent, for passing through unchanged. */
+export class UpstreamHttpError extends Error {
+  /** Seconds from a Retry-After header, when upstream sent one. */
+  readonly retryAfterSeconds: number | null;
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+    readonly headers: Record<string, string>,
+  ) {
+    super(`Descript answered ${status}${describeErrorBody(body)}`);
+    this.name = "UpstreamHttpError";
+    this.retryAfterSeconds = parseRetryAfter(headers["retry-after"] ?? null);
+  }
+}
+
+/** No answer at all (refused, reset, timed out), or one that breaks the contract. */
+export class UpstreamUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UpstreamUnavailableError";
+  }
+}
+
+export interface DescriptClientOptions {
+  baseUrl: string;
+  token: string;
+  /** Per-request time limit. */
+  timeoutMs?: number;
+  /** Tries for a read, the first included. */
+  readAttempts?: number;
+  /** Longest wait between read tries, whatever Retry-After says. */
+  maxRetryDelayMs?: number;
+}
+
+const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504]);
+
+export class DescriptClient {
+  private readonly baseUrl: string;
+  private readonly token: string;
+  private readonly timeoutMs: number;
+  private readonly readAttempts: number;
+  private readonly maxRetryDelayMs: number;
+
+  constructor(options: DescriptClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, "");
+    this.token = options.token;
+    this.timeoutMs = options.timeoutMs ?? 15_000;
+    this.readAttempts = options.readAttempts ?? 3;
+    this.maxRetryDelayMs = options.maxRetryDelayMs ?? 10_000;
+  }
+
+  createJob(type: CreatableJobType, body: CreateJobRequest): Promise<CreateJobResponse> {
+    return this.send({ method: "POST", path: CREATE_ENDPOINTS[type].path, body, schema: createJobResponseSchema, attempts: 1 });
+  }
+
+  getJob(jobId: string): Promise<UpstreamJob> {
+    return this.send({ method: "GET", path: `/jobs/${encodeURIComponent(jobId)}`, schema: upstreamJobSchema });
+  }
+
+  listJobs(query: JobListQuery = {}): Promise<JobListResponse> {
+    const search = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) if (value !== undefined) search.set(key, String(value));
+    const suffix = search.size ? `?${search}` : "";
+    return this.send({ method: "GET", path: `/jobs${suffix}`, schema: jobListResponseSchema });
+  }
+
+  /** DELETE changes state, but repeating it cannot start anything: safe to retry like a read. */
+  async cancelJob(jobId: string): Promise<void> {
+    await this.send({ method: "DELETE", path: `/jobs/${encodeURIComponent(jobId)}`, schema: null });
+  }
+
+  getStatus(): Promise<z.infer<typeof statusResponseSchema>> {
+    return this.send({ method: "GET", path: "/status", schema: statusResponseSchema });
+  }
+
+  private async send<T>(request: {
+    method: "GET" | "POST" | "DELETE";
+    path: string;
+    body?: unknown;
+    schema: z.ZodType<T> | null;
+    attempts?: number;
+  }): Promise<T> {
+    const attempts = request.attempts ?? this.readAttempts;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.sendOnce(request);
+      } catch (error) {
+        const isRetryable =
+          error instanceof UpstreamUnavailableError ||
+          (error instanceof UpstreamHttpError && RETRYABLE_STATUSES.has(error.status));
+        if (!isRetryable || attempt >= attempts) throw error;
+        const retryAfterMs = error instanceof UpstreamHttpError && error.retryAfterSeconds !== null ? error.retryAfterSeconds * 1000 : null;
+        await sleep(Math.min(retryAfterMs ?? backoffMs(attempt), this.maxRetryDelayMs));
+      }
+    }
+  }
+
+  private async sendOnce<T>(request: { method: string; path: string; body?: unknown; schema: z.ZodType<T> | null }): Promise<T> {
+    let response: Response;
+    try {
+      response = await fetch(`${this.baseUrl}${request.path}`, {
+        method: request.method,
+        headers: {
+          authorization: `Bearer ${this.token}`,
+          accept: "application/json",
+          ...(request.body === undefined ? {} : { "content-type": "application/json" }),
+        },
+        body: request.body === undefined ? undefined : JSON.stringify(request.body),
+        signal: AbortSignal.timeout(this.timeoutMs),
+        cache: "no-store",
+      });
+    } catch (error) {
+      throw new UpstreamUnavailableError(`Descript could not be reached: ${(error as Error).message}`);
+    }
+    const text = await response.text();
+    if (!response.ok) {
+      const headers = Object.fromEntries(PASSED_ON_HEADERS.flatMap((name) => {
+        const value = response.headers.get(name);
+        return value === null ? [] : [[name, value]];
+      }));
+      throw new UpstreamHttpError(response.status, parseBody(text), headers);
+    }
+    if (request.schema === null) return undefined as T;
+    const parsed = request.schema.safeParse(parseBody(text));
+    if (!parsed.success) {
+      throw new UpstreamUnavailableError(`Descript's answer to ${request.method} ${request.path.split("?")[0]} broke the contract: ${parsed.error.issues[0]?.message}`);
+    }
+    return parsed.data;
+  }
+}
+
+/** Exponential backoff with full jitter: 0.5 s, 1 s, 2 s … before jitter. */
+export function backoffMs(attempt: number, baseMs = 500, capMs = 30_000): number {
+  const ceiling = Math.min(capMs, baseMs * 2 ** (attempt - 1));
+  return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+}
+
+export function parseRetryAfter(value: string | null): number | null {
+  if (value === null) return null;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? null : Math.max(0, Math.ceil((date - Date.now()) / 1000));
+}
+
+function parseBody(text: string): unknown {
+  if (text === "") return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function describeErrorBody(body: unknown): string {
+  const parsed = z.object({ message: z.string() }).safeParse(body);
+  return parsed.success ? `: ${parsed.data.message}` : "";
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

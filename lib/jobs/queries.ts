@@ -1,0 +1,66 @@
+import "server-only";
+// Reads for the console and the proxy. They answer from Jobdeck's store and cost no upstream call.
+import type { JobListQuery as DescriptListQuery, JobListResponse, UpstreamJob } from "@/lib/descript/schemas";
+import { getEnv } from "@/lib/server/env";
+import { AppError } from "@/lib/server/errors";
+import type { JobDetail, JobListFilters, JobListPage } from "./api-types";
+import { findJob, findJobByUpstreamId, findJobEvents, listJobs, listUpstreamJobs } from "./repository";
+import { decodeCursor, encodeCursor, toJobDetail, toJobSummary, toUpstreamJob } from "./serializers";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+function readCursor(cursor: string | undefined, name: string) {
+  if (cursor === undefined) return null;
+  const decoded = decodeCursor(cursor);
+  if (!decoded) throw new AppError("invalid_input", `"${name}" is not a cursor this API gave out`);
+  return decoded;
+}
+
+export async function listJobsPage(query: JobListFilters & { cursor?: string }): Promise<JobListPage> {
+  const { cursor, ...filters } = query;
+  const { rows, hasMore } = await listJobs(filters, readCursor(cursor, "cursor"));
+  const last = rows.at(-1);
+  const sortedAt = (row: NonNullable<typeof last>) => (query.sort === "updated_desc" ? row.updatedAt : row.createdAt);
+  return { data: rows.map(toJobSummary), nextCursor: hasMore && last ? encodeCursor(sortedAt(last), last.id) : null };
+}
+
+export async function getJobDetail(jobId: string): Promise<JobDetail> {
+  const job = await findJob(jobId);
+  if (!job) throw new AppError("not_found", `No job ${jobId}.`);
+  return toJobDetail(job, await findJobEvents(jobId));
+}
+
+/** A job by upstream id, as upstream would answer; like upstream, nothing past the retention window. */
+export async function findUpstreamJob(upstreamJobId: string) {
+  const job = await findJobByUpstreamId(upstreamJobId);
+  const oldest = Date.now() - getEnv().jobRetentionDays * DAY_MS;
+  if (!job || job.createdAt.getTime() < oldest) {
+    throw new AppError("not_found", `No job found for job_id "${upstreamJobId}".`);
+  }
+  return job;
+}
+
+export async function getUpstreamJob(upstreamJobId: string): Promise<UpstreamJob> {
+  const job = await findUpstreamJob(upstreamJobId);
+  return toUpstreamJob({ ...job, upstreamJobId });
+}
+
+/** GET /jobs with Descript's semantics: default window 7 days, none older than retention, newest first. */
+export async function listUpstreamJobsPage(query: DescriptListQuery): Promise<JobListResponse> {
+  const now = Date.now();
+  const oldest = now - getEnv().jobRetentionDays * DAY_MS;
+  const requestedAfter = query.created_after ? Date.parse(query.created_after) : now - 7 * DAY_MS;
+  const { rows, hasMore } = await listUpstreamJobs({
+    projectId: query.project_id,
+    type: query.type,
+    createdAfter: new Date(Math.max(requestedAfter, oldest)),
+    createdBefore: query.created_before ? new Date(query.created_before) : undefined,
+    limit: query.limit ?? 20,
+    after: readCursor(query.cursor, "cursor"),
+  });
+  const last = rows.at(-1);
+  return {
+    data: rows.map((row) => toUpstreamJob({ ...row, upstreamJobId: row.upstreamJobId! })),
+    pagination: hasMore && last ? { next_cursor: encodeCursor(last.createdAt, last.id) } : {},
+  };
+}

@@ -1,0 +1,157 @@
+// Turns stored rows into what each audience reads: Descript's own job object for the proxy and
+// relayed callbacks, and the console's summary and detail for the UI.
+import type { UpstreamJob } from "@/lib/descript/schemas";
+import type { JobDetail, JobEventView, JobOutcome, JobSummary } from "./api-types";
+import type { JobState } from "./state-machine";
+
+// Structural row types (what Prisma returns), so this module stays free of server-only imports.
+interface FileRow {
+  reference: string;
+  sourceUrl: string | null;
+  status: "pending" | "success" | "failed";
+  durationSeconds: number | null;
+  errorMessage: string | null;
+}
+
+export interface JobRowForView {
+  id: string;
+  upstreamJobId: string | null;
+  type: string;
+  state: JobState;
+  upstreamState: "queued" | "running" | "stopped" | "cancelled" | null;
+  outcome: JobOutcome | null;
+  driveId: string | null;
+  projectId: string | null;
+  projectName: string | null;
+  projectUrl: string | null;
+  progressLabel: string | null;
+  progressPercent: number | null;
+  progressUpdatedAt: Date | null;
+  result: unknown;
+  errorMessage: string | null;
+  errorCode: string | null;
+  mediaSecondsUsed: number | null;
+  aiCreditsUsed: number | null;
+  request: unknown;
+  submittedBy: string;
+  clientCallbackUrl: string | null;
+  cancelReason: string | null;
+  cancelRequestedAt: Date | null;
+  upstreamCreatedAt: Date | null;
+  upstreamStoppedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+  files: FileRow[];
+}
+
+interface EventRow {
+  id: bigint;
+  kind: string;
+  verdict: JobEventView["verdict"];
+  payload: unknown;
+  headers: unknown;
+  httpStatus: number | null;
+  message: string | null;
+  createdAt: Date;
+}
+
+/** The job as Descript's GET /jobs/{job_id} would answer it (only for jobs upstream knows). */
+export function toUpstreamJob(job: JobRowForView & { upstreamJobId: string }): UpstreamJob {
+  const upstreamState = job.upstreamState ?? "queued";
+  return {
+    job_id: job.upstreamJobId,
+    job_type: job.type,
+    job_state: upstreamState,
+    created_at: (job.upstreamCreatedAt ?? job.createdAt).toISOString(),
+    ...(job.upstreamStoppedAt ? { stopped_at: job.upstreamStoppedAt.toISOString() } : {}),
+    ...(job.driveId ? { drive_id: job.driveId } : {}),
+    ...(job.projectId ? { project_id: job.projectId } : {}),
+    ...(job.projectUrl ? { project_url: job.projectUrl } : {}),
+    ...(upstreamState === "running" && job.progressLabel !== null
+      ? {
+          progress: {
+            label: job.progressLabel,
+            ...(job.progressPercent !== null ? { percent: job.progressPercent } : {}),
+            ...(job.progressUpdatedAt ? { last_update_at: job.progressUpdatedAt.toISOString() } : {}),
+          },
+        }
+      : {}),
+    ...(upstreamState === "stopped" && job.result ? { result: job.result as UpstreamJob["result"] } : {}),
+  };
+}
+
+export function toJobSummary(job: JobRowForView): JobSummary {
+  const count = (status: FileRow["status"]) => job.files.filter((file) => file.status === status).length;
+  return {
+    id: job.id,
+    upstreamJobId: job.upstreamJobId,
+    type: job.type,
+    state: job.state,
+    outcome: job.outcome,
+    projectId: job.projectId,
+    projectName: job.projectName,
+    projectUrl: job.projectUrl,
+    progress:
+      job.state === "running" && job.progressLabel !== null
+        ? { label: job.progressLabel, percent: job.progressPercent, updatedAt: iso(job.progressUpdatedAt) }
+        : null,
+    errorMessage: job.errorMessage,
+    fileCounts: { total: job.files.length, succeeded: count("success"), failed: count("failed"), pending: count("pending") },
+    submittedBy: job.submittedBy,
+    cancelRequestedAt: iso(job.cancelRequestedAt),
+    createdAt: job.createdAt.toISOString(),
+    updatedAt: job.updatedAt.toISOString(),
+    upstreamCreatedAt: iso(job.upstreamCreatedAt),
+    upstreamStoppedAt: iso(job.upstreamStoppedAt),
+  };
+}
+
+export function toJobDetail(job: JobRowForView, events: EventRow[]): JobDetail {
+  return {
+    ...toJobSummary(job),
+    request: job.request,
+    result: job.result,
+    errorCode: job.errorCode,
+    mediaSecondsUsed: job.mediaSecondsUsed,
+    aiCreditsUsed: job.aiCreditsUsed,
+    cancelReason: job.cancelReason,
+    hasClientCallback: job.clientCallbackUrl !== null,
+    files: job.files.map((file) => ({
+      reference: file.reference,
+      sourceUrl: file.sourceUrl,
+      status: file.status,
+      durationSeconds: file.durationSeconds,
+      errorMessage: file.errorMessage,
+    })),
+    events: events.map((event) => ({
+      id: event.id.toString(),
+      kind: event.kind,
+      verdict: event.verdict,
+      payload: event.payload,
+      headers: event.headers,
+      httpStatus: event.httpStatus,
+      message: event.message,
+      createdAt: event.createdAt.toISOString(),
+    })),
+  };
+}
+
+/** Opaque keyset cursors: the sort value and id of the last row of a page. */
+export function encodeCursor(at: Date, id: string): string {
+  return Buffer.from(JSON.stringify([at.toISOString(), id])).toString("base64url");
+}
+
+export function decodeCursor(cursor: string): { at: Date; id: string } | null {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+    if (!Array.isArray(value) || typeof value[0] !== "string" || typeof value[1] !== "string") return null;
+    const at = new Date(value[0]);
+    return Number.isNaN(at.getTime()) ? null : { at, id: value[1] };
+  } catch {
+    return null;
+  }
+}
+
+function iso(date: Date | null): string | null {
+  return date ? date.toISOString() : null;
+}

@@ -1,0 +1,265 @@
+import "server-only";
+// The job core: submit through the proxy, apply what upstream reports (create answers, callbacks,
+// polls), cancel. Each change is decided by the state machine and written by the repository in one
+// transaction with its timeline entry and notification.
+import { UpstreamHttpError, UpstreamUnavailableError } from "@/lib/descript/client";
+import type { CreatableJobType, CreateJobRequest, CreateJobResponse, UpstreamJob } from "@/lib/descript/schemas";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { getEnv } from "@/lib/server/env";
+import { AppError } from "@/lib/server/errors";
+import { signCallbackToken } from "./callback-token";
+import { kickRelayWorker } from "./relay";
+import {
+  appendEvent,
+  appendEventOnly,
+  enqueueRelay,
+  findJob,
+  insertSubmittingJob,
+  updateJob,
+  upsertFiles,
+  withLockedJob,
+  type JobWithFiles,
+  type NewEvent,
+} from "./repository";
+import { toUpstreamJob } from "./serializers";
+import { getDescriptClient } from "./upstream";
+import { canReject, canRequestCancel, decideObservation, isTerminal, stateAfterFailedCancel, type JobState } from "./state-machine";
+
+export type DeliveryVerdict = "applied" | "duplicate" | "stale" | "rejected";
+
+export interface SubmitJobInput {
+  type: CreatableJobType;
+  body: CreateJobRequest;
+  submittedBy: string;
+}
+
+/**
+ * Records the intent first, then asks upstream with Jobdeck's own callback URL. The intent row is
+ * what a callback arriving before upstream's answer lands on. Never retried: a repeated create can
+ * start a second paid job.
+ */
+export async function submitJob({ type, body, submittedBy }: SubmitJobInput): Promise<{ jobId: string; answer: CreateJobResponse }> {
+  const { callback_url: clientCallbackUrl, ...request } = body;
+  const files =
+    "add_media" in request && request.add_media
+      ? Object.entries(request.add_media).map(([reference, item]) => ({ reference, sourceUrl: "url" in item ? item.url : null }))
+      : [];
+  const job = await insertSubmittingJob(
+    {
+      type,
+      request: request as Prisma.InputJsonValue,
+      projectId: request.project_id ?? null,
+      projectName: ("project_name" in request ? request.project_name : undefined) ?? null,
+      submittedBy,
+      clientCallbackUrl: clientCallbackUrl ?? null,
+      files,
+    },
+    { kind: "submitted", payload: request, message: `submitted by ${submittedBy}` },
+  );
+  const env = getEnv();
+  const callbackUrl = `${env.publicBaseUrl}/api/callbacks/descript/${signCallbackToken(job.id, env.callbackSecret)}`;
+  try {
+    const answer = await getDescriptClient().createJob(type, { ...request, callback_url: callbackUrl });
+    await recordCreateAnswer(job.id, answer);
+    return { jobId: job.id, answer };
+  } catch (error) {
+    await recordCreateFailure(job.id, error);
+    throw error;
+  }
+}
+
+async function recordCreateAnswer(jobId: string, answer: CreateJobResponse): Promise<void> {
+  await withLockedJob(jobId, async (tx, job) => {
+    // A callback may have got here first (#early): then the answer only confirms the ids.
+    const decision = decideObservation(job, { state: "queued", progressUpdatedAt: null });
+    await updateJob(tx, jobId, {
+      upstreamJobId: job.upstreamJobId ?? answer.job_id,
+      driveId: job.driveId ?? answer.drive_id ?? null,
+      projectId: job.projectId ?? answer.project_id ?? null,
+      projectUrl: job.projectUrl ?? answer.project_url ?? null,
+      ...(decision.verdict === "applied" ? { state: decision.next, upstreamState: "queued" } : {}),
+    });
+    await appendEvent(tx, jobId, {
+      kind: "upstream_answered",
+      verdict: decision.verdict === "applied" ? "applied" : "stale",
+      httpStatus: 201,
+      payload: answer,
+      message: `Descript created job ${answer.job_id}`,
+    });
+  });
+}
+
+async function recordCreateFailure(jobId: string, error: unknown): Promise<void> {
+  await withLockedJob(jobId, async (tx, job) => {
+    if (error instanceof UpstreamHttpError) {
+      // A 4xx means upstream created nothing. After a 5xx it may have: the job stays submitting,
+      // and a callback, if one comes, still lands on it.
+      const isRefusal = error.status < 500 && canReject(job.state);
+      if (isRefusal) await updateJob(tx, jobId, { state: "rejected", errorMessage: error.message });
+      await appendEvent(tx, jobId, {
+        kind: "upstream_rejected",
+        verdict: isRefusal ? "applied" : undefined,
+        httpStatus: error.status,
+        payload: error.body,
+        message: isRefusal ? error.message : `${error.message}; Descript may still have created the job`,
+      });
+    } else {
+      const message = error instanceof UpstreamUnavailableError ? error.message : String(error);
+      await appendEvent(tx, jobId, { kind: "upstream_unreachable", message: `${message}; Descript may still have created the job` });
+    }
+  });
+}
+
+export interface ApplyUpstreamJobInput {
+  jobId: string;
+  job: UpstreamJob;
+  source: "callback" | "poll";
+  /** What arrived, stored as is on the timeline. */
+  raw?: unknown;
+  headers?: Record<string, string>;
+}
+
+/** Applies one report of upstream's view of a job. Returns null when the job does not exist. */
+export async function applyUpstreamJob(input: ApplyUpstreamJobInput): Promise<DeliveryVerdict | null> {
+  const event = (verdict: DeliveryVerdict, message?: string): NewEvent => ({
+    kind: input.source === "callback" ? "callback_received" : "poll_result",
+    verdict,
+    payload: input.raw ?? input.job,
+    headers: input.headers,
+    message: message ?? `${input.job.job_state}${input.job.result ? `/${input.job.result.status}` : ""}: ${verdict}`,
+  });
+  let relayQueued = false;
+  const verdict = await withLockedJob(input.jobId, async (tx, row) => {
+    if (row.upstreamJobId !== null && row.upstreamJobId !== input.job.job_id) {
+      await appendEventOnly(tx, row, event("rejected", `names job ${input.job.job_id}, but this job is ${row.upstreamJobId}`));
+      return "rejected" as const;
+    }
+    const progressUpdatedAt = input.job.progress?.last_update_at ? new Date(input.job.progress.last_update_at) : null;
+    const decision = decideObservation(row, { state: input.job.job_state, progressUpdatedAt });
+    if (decision.verdict !== "applied") {
+      await appendEventOnly(tx, row, event(decision.verdict));
+      return decision.verdict;
+    }
+    const updated = await updateJob(tx, row.id, changesFromUpstream(row, input.job, decision.next));
+    await upsertFiles(tx, row.id, fileResults(row, input.job));
+    await appendEvent(tx, row.id, event("applied"));
+    if (isTerminal(decision.next) && row.clientCallbackUrl) {
+      const files = await tx.jobFile.findMany({ where: { jobId: row.id } });
+      const body = toUpstreamJob({ ...updated, files, upstreamJobId: input.job.job_id });
+      await enqueueRelay(tx, { jobId: row.id, url: row.clientCallbackUrl, body: body as Prisma.InputJsonValue });
+      relayQueued = true;
+    }
+    return "applied" as const;
+  });
+  if (relayQueued) kickRelayWorker();
+  return verdict;
+}
+
+function changesFromUpstream(row: JobWithFiles, job: UpstreamJob, next: JobState): Prisma.JobUpdateInput {
+  const result = job.result;
+  const outcome = result?.status === "success" || result?.status === "partial" || result?.status === "error" ? result.status : null;
+  return {
+    state: next,
+    upstreamState: job.job_state,
+    upstreamJobId: row.upstreamJobId ?? job.job_id,
+    type: job.job_type,
+    driveId: job.drive_id ?? row.driveId,
+    projectId: job.project_id ?? row.projectId,
+    projectUrl: job.project_url ?? row.projectUrl,
+    upstreamCreatedAt: new Date(job.created_at),
+    upstreamStoppedAt: job.stopped_at ? new Date(job.stopped_at) : null,
+    ...(job.progress
+      ? {
+          progressLabel: job.progress.label ?? null,
+          progressPercent: job.progress.percent ?? null,
+          progressUpdatedAt: job.progress.last_update_at ? new Date(job.progress.last_update_at) : new Date(),
+        }
+      : {}),
+    ...(result
+      ? {
+          result: result as Prisma.InputJsonValue,
+          outcome,
+          errorMessage: result.error_message ?? null,
+          errorCode: result.error_code ?? null,
+          mediaSecondsUsed: result.media_seconds_used ?? null,
+          aiCreditsUsed: result.ai_credits_used ?? null,
+        }
+      : {}),
+  };
+}
+
+/** Per-file results of an import; when the whole import failed, files without a result failed with it. */
+function fileResults(row: JobWithFiles, job: UpstreamJob) {
+  const mediaStatus = job.result?.media_status;
+  if (mediaStatus) {
+    return Object.entries(mediaStatus).map(([reference, file]) => ({
+      reference,
+      status: file.status === "success" ? ("success" as const) : ("failed" as const),
+      durationSeconds: file.duration_seconds ?? null,
+      errorMessage: file.error_message ?? null,
+    }));
+  }
+  if (job.result?.status === "error") {
+    return row.files
+      .filter((file) => file.status === "pending")
+      .map((file) => ({ reference: file.reference, status: "failed" as const, durationSeconds: null, errorMessage: job.result?.error_message ?? "the import failed" }));
+  }
+  return [];
+}
+
+/** Asks upstream for a job's state and applies it (a poll). */
+export async function refreshJob(jobId: string): Promise<DeliveryVerdict | null> {
+  const job = await findJob(jobId);
+  if (!job?.upstreamJobId) return null;
+  const reported = await getDescriptClient().getJob(job.upstreamJobId);
+  return applyUpstreamJob({ jobId, job: reported, source: "poll" });
+}
+
+export interface CancelJobInput {
+  jobId: string;
+  reason?: string;
+  requestedBy: string;
+}
+
+/**
+ * Cancels upstream. The job shows cancel_requested until upstream confirms; if the job finished
+ * first, it ends in its true final state, never as cancelled.
+ */
+export async function cancelJob({ jobId, reason, requestedBy }: CancelJobInput): Promise<void> {
+  const requested = await withLockedJob(jobId, async (tx, job) => {
+    if (!canRequestCancel(job.state) || !job.upstreamJobId) {
+      throw new AppError("conflict", `The job is ${job.state.replace("_", " ")}; only queued or running jobs can be cancelled.`);
+    }
+    await updateJob(tx, jobId, { state: "cancel_requested", cancelRequestedAt: new Date(), cancelReason: reason ?? null });
+    await appendEvent(tx, jobId, { kind: "cancel_requested", message: reason ? `by ${requestedBy}: ${reason}` : `by ${requestedBy}` });
+    return { before: job.state, upstreamJobId: job.upstreamJobId };
+  });
+  if (!requested) throw new AppError("not_found", "No such job.");
+
+  const client = getDescriptClient();
+  try {
+    await client.cancelJob(requested.upstreamJobId);
+  } catch (error) {
+    await withLockedJob(jobId, (tx, job) =>
+      appendEventOnly(tx, job, {
+        kind: "cancel_failed",
+        httpStatus: error instanceof UpstreamHttpError ? error.status : undefined,
+        payload: error instanceof UpstreamHttpError ? error.body : undefined,
+        message: (error as Error).message,
+      }),
+    );
+    // Often the job simply finished first: what upstream reports now is the truth to keep.
+    const reported = await client.getJob(requested.upstreamJobId).catch(() => null);
+    if (reported) await applyUpstreamJob({ jobId, job: reported, source: "poll" });
+    await withLockedJob(jobId, async (tx, job) => {
+      if (job.state !== "cancel_requested") return;
+      await updateJob(tx, jobId, { state: stateAfterFailedCancel(reported?.job_state ?? null, requested.before), cancelRequestedAt: null });
+    });
+    throw error;
+  }
+  await withLockedJob(jobId, async (tx, job) =>
+    appendEventOnly(tx, job, { kind: "cancelled", httpStatus: 204, message: "Descript accepted the cancel" }),
+  );
+  // Confirm by reading back; if that fails the job stays cancel_requested until a callback or poll settles it.
+  await refreshJob(jobId).catch(() => null);
+}

@@ -1,0 +1,12 @@
+import "server-only";
+import { DescriptClient } from "@/lib/descript/client";
+import { getEnv } from "@/lib/server/env";
+
+const globalForClient = globalThis as typeof globalThis & { jobdeckDescript?: DescriptClient };
+
+/** The process's one Descript client: every upstream call goes through it. */
+export function getDescriptClient(): DescriptClient {
+  const env = getEnv();
+  globalForClient.jobdeckDescript ??= new DescriptClient({ baseUrl: env.descriptApiUrl, token: env.descriptApiToken });
+  return globalForClient.jobdeckDescript;
+}
