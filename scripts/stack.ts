@@ -50,7 +50,12 @@ export function runMain(main: () => Promise<number>): void {
 
 export async function startStack({ profile, withSandbox }: StackOptions): Promise<Stack> {
   const source: NodeJS.ProcessEnv = { ...PROFILES[profile].defaults, ...process.env };
-  if (profile === "test") delete source.DESCRIPT_API_TOKEN; // tests never spend a real token
+  if (profile === "test") {
+    delete source.DESCRIPT_API_TOKEN; // tests never spend a real token
+    // A token unlike any other string, so tests can prove it leaks into no answer, log or row.
+    source.SANDBOX_TOKEN ??= `sandbox-${crypto.randomBytes(12).toString("hex")}`;
+    source.JOBDECK_APP_LOG ??= path.join(ROOT, ".data", "test-results", "app.log");
+  }
   const config: Config = parseConfig(source);
   const stoppers: Array<() => Promise<void>> = [];
   const stop = async () => {
@@ -213,10 +218,27 @@ export function exitCodeOf(child: ChildProcess): Promise<number> {
   });
 }
 
-/** Builds the app, then serves it with `next start` and waits until it answers /api/health. */
+/**
+ * Builds the app, then serves it with `next start` and waits until it answers /api/health. With
+ * JOBDECK_APP_LOG set (the test profile), the server's output is also kept in that file for tests to read.
+ */
 export async function startBuiltApp(stack: Stack): Promise<ChildProcess> {
-  await runToCompletion(path.join(BIN, "next"), ["build"], { env: stack.env });
-  const app = startChild("next", ["start", "-p", String(stack.config.port)], stack.env);
+  await runToCompletion(path.join(BIN, "next"), ["build"], { env: stack.env, quiet: true });
+  const logFile = stack.env.JOBDECK_APP_LOG;
+  const app = spawn(path.join(BIN, "next"), ["start", "-p", String(stack.config.port)], {
+    cwd: ROOT,
+    env: stack.env,
+    stdio: logFile ? ["ignore", "pipe", "pipe"] : "inherit",
+  });
+  if (logFile) {
+    fs.mkdirSync(path.dirname(logFile), { recursive: true });
+    const log = fs.createWriteStream(logFile, { flags: "w" });
+    app.stdout?.on("data", (chunk) => log.write(chunk));
+    app.stderr?.on("data", (chunk) => {
+      log.write(chunk);
+      process.stderr.write(chunk);
+    });
+  }
   await waitForHealth(stack.config.port, app);
   return app;
 }

@@ -93,9 +93,10 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
 
 const SECRET_VARIABLES = new Set(["DESCRIPT_API_TOKEN", "CALLBACK_SECRET", "SANDBOX_TOKEN", "DATABASE_URL"]);
 
-// A malformed secret is still a secret: name the variable, never echo its value.
+// A malformed secret is still a secret: name the variable, never echo its value, nor the
+// credentials a URL may carry.
 function redact(variable: string, value: string): string {
-  return SECRET_VARIABLES.has(variable) ? "<redacted>" : value;
+  return SECRET_VARIABLES.has(variable) ? "<redacted>" : value.replace(/\/\/[^/@]*@/, "//***@");
 }
 
 function stripTrailingSlash(url: string): string {

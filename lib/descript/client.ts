@@ -156,11 +156,14 @@ export function backoffMs(attempt: number, baseMs = 500, capMs = 30_000): number
   return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
 }
 
+/** Retry-After as seconds: a whole number, or an HTTP date; anything else is ignored (null). */
 export function parseRetryAfter(value: string | null): number | null {
   if (value === null) return null;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds;
-  const date = Date.parse(value);
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number(text);
+  // Date.parse accepts almost anything; only a real IMF-fixdate (RFC 9110) counts.
+  if (!/^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(text)) return null;
+  const date = Date.parse(text);
   return Number.isNaN(date) ? null : Math.max(0, Math.ceil((date - Date.now()) / 1000));
 }
 

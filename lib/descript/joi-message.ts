@@ -36,3 +36,12 @@ function typeNoun(expected: string): string {
   if (expected === "int") return "an integer";
   return `a ${expected}`;
 }
+
+export type DescriptParseResult<T> = { success: true; data: T } | { success: false; message: string };
+
+/** Validates a request as Descript would, answering its Joi-style message on failure. */
+export function parseDescriptInput<T>(schema: z.ZodType<T>, input: unknown): DescriptParseResult<T> {
+  // reportInput lets the message tell a missing field ("is required") from a wrong one.
+  const parsed = schema.safeParse(input, { reportInput: true });
+  return parsed.success ? { success: true, data: parsed.data } : { success: false, message: joiStyleMessage(parsed.error) };
+}

@@ -1,14 +1,14 @@
 // The three job-creating routes of the Descript-compatible proxy differ only in their job type.
-import { joiStyleMessage } from "@/lib/descript/joi-message";
-import { CREATE_ENDPOINTS, type CreatableJobType } from "@/lib/descript/schemas";
+import { parseDescriptInput } from "@/lib/descript/joi-message";
+import { CREATE_ENDPOINTS, type CreatableJobType, type CreateJobRequest } from "@/lib/descript/schemas";
 import { submitJob } from "@/lib/jobs/service";
 import { AppError } from "@/lib/server/errors";
 import { json, parseJsonText, readBodyText, route } from "@/lib/server/route";
 
 export function createJobRoute(type: CreatableJobType) {
   return route("descript", async ({ request }) => {
-    const parsed = CREATE_ENDPOINTS[type].schema.safeParse(parseJsonText(await readBodyText(request)));
-    if (!parsed.success) throw new AppError("invalid_input", joiStyleMessage(parsed.error));
+    const parsed = parseDescriptInput<CreateJobRequest>(CREATE_ENDPOINTS[type].schema, parseJsonText(await readBodyText(request)));
+    if (!parsed.success) throw new AppError("invalid_input", parsed.message);
     const { answer } = await submitJob({ type, body: parsed.data, submittedBy: "api" });
     return json(answer, { status: 201 });
   });

@@ -1,0 +1,50 @@
+import fs from "node:fs";
+import path from "node:path";
+import { defineConfig, devices } from "@playwright/test";
+
+// Debian's Chromium when the machine has it (CI, these machines); Playwright's own elsewhere.
+const DEBIAN_CHROMIUM = "/usr/bin/chromium";
+const useDebianChromium = fs.existsSync(DEBIAN_CHROMIUM);
+
+export default defineConfig({
+  testDir: "tests/e2e",
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  reporter: [
+    ["list"],
+    ["json", { outputFile: process.env.PLAYWRIGHT_JSON_OUTPUT_FILE ?? path.join(".data", "test-results", "playwright.json") }],
+  ],
+  use: {
+    // The test stack serves the built app here (scripts/with-stack.ts, scripts/test.ts).
+    baseURL: process.env.PUBLIC_BASE_URL ?? "http://127.0.0.1:3100",
+    trace: "retain-on-failure",
+  },
+  outputDir: "test-results",
+  projects: [
+    {
+      name: "chromium",
+      use: {
+        ...devices["Desktop Chrome"],
+        launchOptions: useDebianChromium
+          ? {
+              executablePath: DEBIAN_CHROMIUM,
+              // Without the networking flags Chromium floods the closed network with refused connections.
+              args: [
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+              ],
+            }
+          : {},
+      },
+    },
+  ],
+});

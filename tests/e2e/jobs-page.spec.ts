@@ -1,0 +1,51 @@
+import { expect, test } from "@playwright/test";
+
+test("the home page leads to the jobs page with the app shell", async ({ page }) => {
+  await page.goto("/");
+  await expect(page).toHaveURL(/\/jobs$/);
+  await expect(page.getByRole("link", { name: "Jobdeck" })).toBeVisible();
+  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Jobs" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Jobs" })).toBeVisible();
+  await expect(page.getByRole("table", { name: "Jobs" })).toBeVisible();
+  // No Descript token in the test stack: the header must say the jobs are not real.
+  await expect(page.getByText("Sandbox", { exact: true })).toBeVisible();
+});
+
+test("dark mode follows the system's colour scheme", async ({ browser }) => {
+  const backgroundIn = async (colorScheme: "light" | "dark") => {
+    const context = await browser.newContext({ colorScheme });
+    const page = await context.newPage();
+    await page.goto("/jobs");
+    const color = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    await context.close();
+    return color;
+  };
+  const light = await backgroundIn("light");
+  const dark = await backgroundIn("dark");
+  expect(light).not.toEqual(dark);
+  const brightness = (color: string) => (color.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number).reduce((a, b) => a + b, 0);
+  expect(brightness(dark)).toBeLessThan(brightness(light));
+});
+
+test("an import submitted through the API shows up with its partial outcome", async ({ page, request }) => {
+  const projectName = `e2e partial ${Date.now()}`;
+  const created = await request.post("/api/v1/jobs/import/project_media", {
+    data: {
+      project_name: projectName,
+      add_media: {
+        "intro.mp4": { url: "https://media.example.com/intro.mp4" },
+        "broken.mp4": { url: "https://media.example.com/fail/broken.mp4" },
+        "outro.mp4": { url: "https://media.example.com/outro.mp4" },
+      },
+    },
+  });
+  expect(created.status()).toBe(201);
+  const { job_id: jobId } = (await created.json()) as { job_id: string };
+
+  await page.goto("/jobs");
+  const row = page.getByRole("row").filter({ hasText: jobId });
+  await expect(row).toContainText(projectName);
+  // The table refreshes by itself until the callback has settled the job.
+  await expect(row).toContainText("partial", { timeout: 20_000 });
+  await expect(row).toContainText("2/3 (1 failed)");
+});

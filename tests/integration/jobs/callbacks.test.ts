@@ -1,0 +1,154 @@
+import { describe, expect, it } from "vitest";
+import { signCallbackToken } from "@/lib/jobs/callback-token";
+import { callbackEvents, getDetail, submitImport, waitForDetail } from "../../support/jobs";
+import { appUrl, callbackSecret, uniqueName, withDatabase } from "../../support/stack";
+
+const media = (name: string) => `https://media.example.com/${name}`;
+
+async function postCallback(token: string, body: unknown, contentType = "application/json") {
+  const response = await fetch(`${appUrl}/api/callbacks/descript/${token}`, {
+    method: "POST",
+    headers: { "content-type": contentType },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+  return { status: response.status, body: await response.json().catch(() => null) };
+}
+
+async function rowSnapshot(localId: string) {
+  return withDatabase(async (db) => {
+    const job = await db.query("SELECT state, outcome, version, result, updated_at FROM jobs WHERE id = $1", [localId]);
+    const files = await db.query("SELECT reference, status FROM job_files WHERE job_id = $1 ORDER BY reference", [localId]);
+    return { job: job.rows[0], files: files.rows };
+  });
+}
+
+describe("callbacks from Descript", () => {
+  it("settle a three-file import with one failing file as stopped/partial with the failed file marked", async () => {
+    const { localId } = await submitImport(uniqueName("partial"), {
+      "one.mp4": media("one.mp4"),
+      "two.mp4": media("fail/two.mp4"),
+      "three.mp4": media("three.mp4"),
+    });
+    const job = await waitForDetail(localId, (job) => job.state === "stopped", "the import to stop");
+    expect(job.outcome).toBe("partial");
+    expect(job.files).toHaveLength(3);
+    const byName = Object.fromEntries(job.files.map((file) => [file.reference, file]));
+    expect(byName["two.mp4"]).toMatchObject({ status: "failed" });
+    expect(byName["two.mp4"]?.errorMessage).toBeTruthy();
+    expect(byName["one.mp4"]).toMatchObject({ status: "success" });
+    expect(byName["three.mp4"]).toMatchObject({ status: "success" });
+    expect(byName["one.mp4"]?.durationSeconds).toBeGreaterThan(0);
+    expect(job.fileCounts).toEqual({ total: 3, succeeded: 2, failed: 1, pending: 0 });
+    expect(callbackEvents(job).map((event) => event.verdict)).toEqual(["applied"]);
+  });
+
+  it("apply a callback delivered five times once and record four duplicates", async () => {
+    const { localId } = await submitImport(uniqueName("dup #dup=5"), { "a.mp4": media("a.mp4") });
+    const job = await waitForDetail(localId, (job) => callbackEvents(job).length === 5, "five deliveries");
+    const verdicts = callbackEvents(job).map((event) => event.verdict);
+    expect(verdicts.filter((verdict) => verdict === "applied")).toHaveLength(1);
+    expect(verdicts.filter((verdict) => verdict === "duplicate")).toHaveLength(4);
+    expect(job.state).toBe("stopped");
+    expect(job.outcome).toBe("success");
+  });
+
+  it("land a callback that arrives before the create answer on the right job", async () => {
+    const { localId, upstreamJobId } = await submitImport(uniqueName("early #early"), { "a.mp4": media("a.mp4") });
+    const job = await getDetail(localId);
+    expect(job.state).toBe("stopped");
+    expect(job.upstreamJobId).toBe(upstreamJobId);
+    const kinds = job.events.map((event) => `${event.kind}:${event.verdict}`);
+    // The callback was applied first; the create answer that followed changed no state.
+    expect(kinds.indexOf("callback_received:applied")).toBeLessThan(kinds.indexOf("upstream_answered:stale"));
+    expect(kinds).toContain("upstream_answered:stale");
+  });
+
+  it("refuse a forged callback URL with 401 and change nothing", async () => {
+    const { localId, upstreamJobId } = await submitImport(uniqueName("forged #stall"), { "a.mp4": media("a.mp4") });
+    const before = await rowSnapshot(localId);
+    const eventsBefore = (await getDetail(localId)).events.length;
+    const forgedBody = {
+      job_id: upstreamJobId,
+      job_type: "import/project_media",
+      job_state: "stopped",
+      created_at: new Date().toISOString(),
+      stopped_at: new Date().toISOString(),
+      result: { status: "error", error_message: "forged" },
+    };
+    const wrongSecret = signCallbackToken(localId, "x".repeat(40));
+    for (const token of [wrongSecret, `${localId}.`, localId, "garbage", `${localId}.${"A".repeat(43)}`]) {
+      const answer = await postCallback(token, forgedBody);
+      expect(answer.status).toBe(401);
+      expect(answer.body).toMatchObject({ code: "unauthorized", status: 401 });
+    }
+    expect(await rowSnapshot(localId)).toEqual(before);
+    expect((await getDetail(localId)).events).toHaveLength(eventsBefore);
+  });
+
+  it("answer 400 to a malformed or non-job body, keeping the job as it was", async () => {
+    const { localId, upstreamJobId } = await submitImport(uniqueName("malformed #stall"), { "a.mp4": media("a.mp4") });
+    const token = signCallbackToken(localId, callbackSecret);
+    const before = await rowSnapshot(localId);
+    for (const body of ["{not json", "", JSON.stringify({ hello: "world" }), JSON.stringify({ job_id: upstreamJobId, job_state: "exploded" })]) {
+      const answer = await postCallback(token, body);
+      expect(answer.status).toBe(400);
+      expect(answer.body).toMatchObject({ code: "invalid_input" });
+    }
+    expect(await rowSnapshot(localId)).toEqual(before);
+    const rejected = (await getDetail(localId)).events.filter((event) => event.verdict === "rejected");
+    expect(rejected).toHaveLength(4);
+  });
+
+  it("answer 413 to a body over 1 MiB", async () => {
+    const { localId } = await submitImport(uniqueName("large #stall"), { "a.mp4": media("a.mp4") });
+    const before = await rowSnapshot(localId);
+    const answer = await postCallback(signCallbackToken(localId, callbackSecret), JSON.stringify({ padding: "x".repeat(1024 * 1024 + 10) }));
+    expect(answer.status).toBe(413);
+    expect(await rowSnapshot(localId)).toEqual(before);
+  });
+
+  it("reject a callback that names another job", async () => {
+    const { localId } = await submitImport(uniqueName("mismatch #stall"), { "a.mp4": media("a.mp4") });
+    const before = await rowSnapshot(localId);
+    const answer = await postCallback(signCallbackToken(localId, callbackSecret), {
+      job_id: "project-media-import-00000000-0000-4000-8000-000000000000",
+      job_type: "import/project_media",
+      job_state: "stopped",
+      created_at: new Date().toISOString(),
+      result: { status: "success", media_status: {} },
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ verdict: "rejected" });
+    expect(await rowSnapshot(localId)).toEqual(before);
+  });
+
+  it("record a late running report after the job stopped as stale and keep the final state", async () => {
+    const { localId, upstreamJobId } = await submitImport(uniqueName("late"), { "a.mp4": media("a.mp4") });
+    await waitForDetail(localId, (job) => job.state === "stopped", "the import to stop");
+    const before = await rowSnapshot(localId);
+    const answer = await postCallback(signCallbackToken(localId, callbackSecret), {
+      job_id: upstreamJobId,
+      job_type: "import/project_media",
+      job_state: "running",
+      created_at: new Date().toISOString(),
+      progress: { label: "Transcribing", percent: 40, last_update_at: new Date().toISOString() },
+    });
+    expect(answer.body).toMatchObject({ verdict: "stale" });
+    expect(await rowSnapshot(localId)).toEqual(before);
+  });
+
+  it("announce every change of a job on the LISTEN/NOTIFY channel", async () => {
+    const notifications: Array<{ id: string; state: string; version: number }> = [];
+    await withDatabase(async (db) => {
+      db.on("notification", (message) => notifications.push(JSON.parse(message.payload ?? "{}")));
+      await db.query("LISTEN jobdeck_job_changes");
+      const { localId } = await submitImport(uniqueName("notify"), { "a.mp4": media("a.mp4") });
+      await waitForDetail(localId, (job) => job.state === "stopped", "the import to stop");
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const mine = notifications.filter((note) => note.id === localId);
+      expect(mine.map((note) => note.state)).toEqual(expect.arrayContaining(["submitting", "queued", "stopped"]));
+      const versions = mine.map((note) => note.version);
+      expect([...versions].sort((a, b) => a - b)).toEqual(versions);
+    });
+  });
+});

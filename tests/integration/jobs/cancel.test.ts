@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import type { JobDetail } from "@/lib/jobs/api-types";
+import { submitImport, waitForDetail } from "../../support/jobs";
+import { consoleApi, uniqueName } from "../../support/stack";
+
+const cancel = (localId: string, body: unknown = {}) =>
+  consoleApi<JobDetail & { code?: string }>(`/api/jobs/${localId}/cancel`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+
+describe("cancelling a job", () => {
+  it("ends a running job as cancelled, with the request and the confirmation on its timeline", async () => {
+    const { localId } = await submitImport(uniqueName("stuck #stall"), { "a.mp4": "https://media.example.com/a.mp4" });
+    const answer = await cancel(localId, { reason: "stuck for an hour" });
+    expect(answer.status).toBe(200);
+    expect(answer.body.state).toBe("cancelled");
+    expect(answer.body.cancelReason).toBe("stuck for an hour");
+    const kinds = answer.body.events.map((event) => event.kind);
+    expect(kinds).toEqual(expect.arrayContaining(["cancel_requested", "cancelled", "poll_result"]));
+    // Upstream's word settles it, once: by the read-back or by a callback, whichever came first.
+    const reports = answer.body.events.filter((event) => event.kind === "poll_result" || event.kind === "callback_received");
+    expect(reports.filter((event) => event.verdict === "applied")).toHaveLength(1);
+    expect(reports.every((event) => event.verdict === "applied" || event.verdict === "duplicate")).toBe(true);
+  });
+
+  it("keeps a job that already finished in its true final state and answers 409", async () => {
+    const { localId } = await submitImport(uniqueName("done"), { "a.mp4": "https://media.example.com/a.mp4" });
+    await waitForDetail(localId, (job) => job.state === "stopped", "the import to stop");
+    const answer = await cancel(localId);
+    expect(answer.status).toBe(409);
+    expect(answer.body).toMatchObject({ code: "conflict", status: 409 });
+    const after = await waitForDetail(localId, (job) => job.state === "stopped", "the job to stay stopped");
+    expect(after.outcome).toBe("success");
+  });
+
+  it("validates the request: a non-uuid id and an unknown field are refused with problem+json", async () => {
+    const badId = await consoleApi<{ code: string; invalidParams: unknown[] }>("/api/jobs/not-a-uuid/cancel", { method: "POST" });
+    expect(badId.status).toBe(400);
+    expect(badId.headers.get("content-type")).toContain("application/problem+json");
+    expect(badId.body.invalidParams).toHaveLength(1);
+    const { localId } = await submitImport(uniqueName("validation #stall"), { "a.mp4": "https://media.example.com/a.mp4" });
+    const unknownField = await cancel(localId, { reason: "x", force: true });
+    expect(unknownField.status).toBe(400);
+    expect(unknownField.body.code).toBe("invalid_input");
+    const missing = await cancel("00000000-0000-4000-8000-000000000000");
+    expect(missing.status).toBe(404);
+    await cancel(localId);
+  });
+});
