@@ -63,7 +63,7 @@ export async function startStack({ profile, withSandbox }: StackOptions): Promis
   };
   try {
     const database = config.databaseUrl
-      ? await useExternalDatabase(config.databaseUrl)
+      ? await connectExternalDatabase(config.databaseUrl)
       : await startEmbeddedDatabase(profile);
     if (database.stop) stoppers.push(database.stop);
     await runPrisma(["migrate", "deploy"], { ...source, DATABASE_URL: database.url });
@@ -97,7 +97,7 @@ interface Database {
   stop?: () => Promise<void>;
 }
 
-async function useExternalDatabase(url: string): Promise<Database> {
+async function connectExternalDatabase(url: string): Promise<Database> {
   await createDatabaseIfMissing(url);
   log(`database: ${redactUrl(url)}`);
   return { url };

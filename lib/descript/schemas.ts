@@ -52,13 +52,15 @@ export const agentRequestSchema = z
     conversation_id: z.string().optional(),
     callback_url: httpUrl.optional(),
   })
-  .refine((body) => (body.project_id === undefined) !== (body.project_name === undefined), {
-    message: "exactly one of project_id and project_name is required",
-    path: ["project_id"],
-  })
-  .refine((body) => body.composition_id === undefined || body.project_id !== undefined, {
-    message: "composition_id requires project_id",
-    path: ["composition_id"],
+  // Custom messages are whole Joi sentences (lib/descript/joi-message.ts passes them on as they are).
+  .superRefine((body, context) => {
+    if (body.project_id !== undefined && body.project_name !== undefined) {
+      context.addIssue({ code: "custom", message: '"value" contains a conflict between exclusive peers [project_id, project_name]' });
+    } else if (body.project_id === undefined && body.project_name === undefined) {
+      context.addIssue({ code: "custom", message: '"value" must contain at least one of [project_id, project_name]' });
+    } else if (body.composition_id !== undefined && body.project_id === undefined) {
+      context.addIssue({ code: "custom", message: '"composition_id" missing required peer "project_id"' });
+    }
   });
 export type AgentRequest = z.infer<typeof agentRequestSchema>;
 

@@ -3,7 +3,7 @@ import "server-only";
 // transaction that also appends to its timeline and announces the change (NOTIFY is delivered at
 // commit, so listeners never hear of a change that was rolled back).
 import { Prisma, type EventVerdict, type JobEventKind } from "@/lib/generated/prisma/client";
-import { getDb, type DbClient } from "@/lib/server/db";
+import { getDb } from "@/lib/server/db";
 import type { JobListFilters, JobSort } from "./api-types";
 
 export const JOB_CHANGES_CHANNEL = "jobdeck_job_changes";

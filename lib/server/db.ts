@@ -1,11 +1,7 @@
 import "server-only";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaClient, type Prisma } from "@/lib/generated/prisma/client";
+import { PrismaClient } from "@/lib/generated/prisma/client";
 import { getEnv } from "./env";
-
-export type Db = PrismaClient;
-/** What services accept so that a caller may pass its own transaction. */
-export type DbClient = PrismaClient | Prisma.TransactionClient;
 
 // One pool per process; the global survives Next's dev-mode module reloads.
 const globalForDb = globalThis as typeof globalThis & { jobdeckDb?: PrismaClient };

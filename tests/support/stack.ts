@@ -41,11 +41,11 @@ export async function sandboxControl(path: string, body?: unknown): Promise<Resp
   return response;
 }
 
-export async function withDatabase<T>(use: (client: pg.Client) => Promise<T>): Promise<T> {
+export async function withDatabase<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    return await use(client);
+    return await work(client);
   } finally {
     await client.end();
   }

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { z } from "zod";
-import { joiStyleMessage, parseDescriptInput } from "@/lib/descript/joi-message";
+import { describeFirstIssue, parseDescriptInput } from "@/lib/descript/joi-message";
 import {
   CREATE_ENDPOINTS,
   agentRequestSchema,
@@ -18,7 +18,7 @@ function messageFor(schema: z.ZodType, body: unknown): string {
 
 const PROJECT_ID = "7c9e6679-7425-40de-944b-e07fc1f90ae7";
 
-describe("joiStyleMessage for unknown fields", () => {
+describe("describeFirstIssue for unknown fields", () => {
   test('an unknown top-level field reads "fps" is not allowed', () => {
     expect(messageFor(publishRequestSchema, { project_id: PROJECT_ID, fps: 30 })).toBe('"fps" is not allowed');
   });
@@ -45,7 +45,7 @@ describe("joiStyleMessage for unknown fields", () => {
   });
 });
 
-describe("joiStyleMessage for missing fields", () => {
+describe("describeFirstIssue for missing fields", () => {
   test('an agent body without a prompt reads "prompt" is required', () => {
     expect(messageFor(agentRequestSchema, { project_id: PROJECT_ID })).toBe('"prompt" is required');
   });
@@ -65,7 +65,7 @@ describe("joiStyleMessage for missing fields", () => {
   });
 });
 
-describe("joiStyleMessage for values outside an enum", () => {
+describe("describeFirstIssue for values outside an enum", () => {
   test("a bad resolution lists the allowed ones", () => {
     expect(messageFor(publishRequestSchema, { project_id: PROJECT_ID, resolution: "8K" })).toBe(
       '"resolution" must be one of [480p, 720p, 1080p, 1440p, 4K]',
@@ -85,7 +85,7 @@ describe("joiStyleMessage for values outside an enum", () => {
   });
 });
 
-describe("joiStyleMessage for values of the wrong type", () => {
+describe("describeFirstIssue for values of the wrong type", () => {
   test('a numeric project_id reads "project_id" must be a string', () => {
     expect(messageFor(publishRequestSchema, { project_id: 42 })).toBe('"project_id" must be a string');
   });
@@ -116,14 +116,14 @@ describe("joiStyleMessage for values of the wrong type", () => {
     expect(messageFor(jobListQuerySchema, { limit: "lots" })).toBe('"limit" must be a number');
   });
 
-  test("joiStyleMessage words a wrong type from an error whose issues carry the input", () => {
+  test("describeFirstIssue words a wrong type from an error whose issues carry the input", () => {
     const parsed = publishRequestSchema.safeParse({ project_id: 42 }, { reportInput: true });
     expect(parsed.success).toBe(false);
-    expect(joiStyleMessage(parsed.error!)).toBe('"project_id" must be a string');
+    expect(describeFirstIssue(parsed.error!.issues)).toBe('"project_id" must be a string');
   });
 });
 
-describe("joiStyleMessage for sizes and formats", () => {
+describe("describeFirstIssue for sizes and formats", () => {
   test('an empty project_id reads "project_id" is not allowed to be empty', () => {
     expect(messageFor(publishRequestSchema, { project_id: "" })).toBe('"project_id" is not allowed to be empty');
   });
@@ -160,7 +160,7 @@ describe("the agent schema's project rules", () => {
   test("an agent body with both project_id and project_name is refused with a message naming both", () => {
     const parsed = agentRequestSchema.safeParse({ project_id: PROJECT_ID, project_name: "Launch", prompt: "go" });
     expect(parsed.success).toBe(false);
-    const message = joiStyleMessage(parsed.error!);
+    const message = describeFirstIssue(parsed.error!.issues);
     expect(message).toContain("project_id");
     expect(message).toContain("project_name");
   });
@@ -168,7 +168,7 @@ describe("the agent schema's project rules", () => {
   test("an agent body with neither project_id nor project_name is refused with a message naming both", () => {
     const parsed = agentRequestSchema.safeParse({ prompt: "go" });
     expect(parsed.success).toBe(false);
-    const message = joiStyleMessage(parsed.error!);
+    const message = describeFirstIssue(parsed.error!.issues);
     expect(message).toContain("project_id");
     expect(message).toContain("project_name");
   });
@@ -176,8 +176,7 @@ describe("the agent schema's project rules", () => {
   test("an agent body with composition_id but only a project_name is refused on composition_id", () => {
     const parsed = agentRequestSchema.safeParse({ project_name: "Launch", composition_id: "comp-1", prompt: "go" });
     expect(parsed.success).toBe(false);
-    expect(parsed.error!.issues[0]!.path).toEqual(["composition_id"]);
-    const message = joiStyleMessage(parsed.error!);
+    const message = describeFirstIssue(parsed.error!.issues);
     expect(message).toContain("composition_id");
     expect(message).toContain("project_id");
   });
@@ -237,16 +236,16 @@ describe("valid create bodies", () => {
   });
 });
 
-describe("joiStyleMessage in general", () => {
+describe("describeFirstIssue in general", () => {
   test("only the first issue is described", () => {
     const parsed = importRequestSchema.safeParse({ callback_url: "nope", folder_name: 3, extra: true });
     expect(parsed.success).toBe(false);
     expect(parsed.error!.issues.length).toBeGreaterThan(1);
     const firstOnly = new z.ZodError([parsed.error!.issues[0]!]);
-    expect(joiStyleMessage(parsed.error!)).toBe(joiStyleMessage(firstOnly));
+    expect(describeFirstIssue(parsed.error!.issues)).toBe(describeFirstIssue(firstOnly.issues));
   });
 
-  test('an error without issues reads "invalid input"', () => {
-    expect(joiStyleMessage(new z.ZodError([]))).toBe("invalid input");
+  test('no issues at all reads as an invalid "value"', () => {
+    expect(describeFirstIssue([])).toBe('"value" is invalid');
   });
 });

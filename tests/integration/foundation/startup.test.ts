@@ -1,7 +1,7 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { appUrl } from "../../support/stack";
+import { appUrl, callbackSecret, waitFor } from "../../support/stack";
 
 const root = path.resolve(import.meta.dirname, "../../..");
 
@@ -45,5 +45,35 @@ describe("GET /api/health", () => {
     const response = await fetch(`${appUrl}/api/health`);
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ status: "ok", db: "ok", upstream: "sandbox" });
+  });
+});
+
+describe("GET /api/health without a database", () => {
+  it("answers 503 naming the database as the failing part", async () => {
+    // The built app served by hand (no launcher) against a database that does not answer.
+    const port = 3199;
+    const app = spawn(path.join(root, "node_modules/.bin/next"), ["start", "-p", String(port)], {
+      cwd: root,
+      env: {
+        ...process.env,
+        PORT: String(port),
+        DATABASE_URL: "postgresql://postgres@127.0.0.1:1/nowhere",
+        CALLBACK_SECRET: callbackSecret,
+      },
+      stdio: "ignore",
+    });
+    try {
+      const answer = await waitFor(
+        async () => {
+          const response = await fetch(`http://127.0.0.1:${port}/api/health`);
+          return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+        },
+        { what: "the app to answer", timeoutMs: 30_000, intervalMs: 250 },
+      );
+      expect(answer.status).toBe(503);
+      expect(answer.body).toMatchObject({ status: "error", db: "error", detail: expect.any(String) });
+    } finally {
+      app.kill("SIGTERM");
+    }
   });
 });

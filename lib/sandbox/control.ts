@@ -1,0 +1,94 @@
+// The control API under /v1/_sandbox/ (no auth, no rate limit, no injected faults): lets tests
+// reset the sandbox, tighten the rate limit, inject failures, age jobs and inspect callbacks.
+import { z } from "zod";
+import { toIso, type SandboxClock } from "./clock";
+import type { CallbackDispatcher } from "./callbacks";
+import { notFound } from "./errors";
+import type { FaultQueue } from "./faults";
+import {
+  answerApiErrors,
+  emptyResponse,
+  errorResponse,
+  findRoute,
+  jsonResponse,
+  parseJsonBody,
+  type Route,
+  type SandboxRequest,
+  type SandboxResponse,
+} from "./http";
+import type { RateLimiter } from "./rate-limit";
+import { parseInput } from "./validation";
+
+export const CONTROL_PREFIX = "/v1/_sandbox/";
+
+export interface ControlContext {
+  clock: SandboxClock;
+  rateLimiter: RateLimiter;
+  faults: FaultQueue;
+  callbacks: CallbackDispatcher;
+  /** Forgets jobs, projects, deliveries, faults, the clock offset and rate-limit state. */
+  resetAll(): void;
+}
+
+const rateLimitBodySchema = z.strictObject({ limit: z.int().min(1), window_seconds: z.int().min(1) });
+const faultBodySchema = z.strictObject({
+  status: z.literal([500, 502, 503, 429]),
+  count: z.int().min(1).default(1),
+  retry_after: z.int().min(0).optional(),
+});
+const clockBodySchema = z.strictObject({ advance_seconds: z.number().positive() });
+const callbacksQuerySchema = z.object({ job_id: z.string().min(1).optional() });
+
+const ROUTES: readonly Route<ControlContext>[] = [
+  {
+    method: "POST",
+    pattern: /^\/v1\/_sandbox\/reset$/,
+    handle(context) {
+      context.resetAll();
+      return emptyResponse(204);
+    },
+  },
+  {
+    method: "POST",
+    pattern: /^\/v1\/_sandbox\/rate_limit$/,
+    handle(context, request) {
+      const body = parseInput(rateLimitBodySchema, parseJsonBody(request));
+      context.rateLimiter.configure({ limit: body.limit, windowSeconds: body.window_seconds });
+      return jsonResponse(200, body);
+    },
+  },
+  {
+    method: "POST",
+    pattern: /^\/v1\/_sandbox\/faults$/,
+    handle(context, request) {
+      const body = parseInput(faultBodySchema, parseJsonBody(request));
+      context.faults.add({ status: body.status, retryAfterSeconds: body.retry_after }, body.count);
+      return jsonResponse(200, { pending: context.faults.pendingCount() });
+    },
+  },
+  {
+    method: "POST",
+    pattern: /^\/v1\/_sandbox\/clock$/,
+    handle(context, request) {
+      const body = parseInput(clockBodySchema, parseJsonBody(request));
+      context.clock.advance(body.advance_seconds);
+      return jsonResponse(200, { now: toIso(context.clock.now()) });
+    },
+  },
+  {
+    method: "GET",
+    pattern: /^\/v1\/_sandbox\/callbacks$/,
+    handle(context, request) {
+      const query = parseInput(callbacksQuerySchema, Object.fromEntries(request.url.searchParams));
+      return jsonResponse(200, { data: context.callbacks.listAttempts(query.job_id) });
+    },
+  },
+];
+
+export function createControl(context: ControlContext): (request: SandboxRequest) => Promise<SandboxResponse> {
+  return async (request) => {
+    const match = findRoute(ROUTES, request);
+    if (!match) return errorResponse(notFound(`Cannot ${request.method} ${request.url.pathname}`));
+    return answerApiErrors(() => match.route.handle(context, match.request));
+  };
+}

@@ -1,0 +1,112 @@
+// Moves jobs through queued → running → stopped (or → cancelled) on timers scaled by speed. At speed
+// 1 an import waits ~1 s in the queue and works 5–20 s; speed N divides every delay by N.
+import type { SandboxClock } from "./clock";
+import type { JobRecord, JobSpec } from "./jobs";
+import { buildResult } from "./outcomes";
+
+const QUEUED_MS = 1000;
+const IMPORT_BASE_MS = 3000;
+const IMPORT_PER_FILE_MS = 2500;
+const SLOW_FILE_FACTOR = 10;
+const AGENT_MS = 9000;
+const PUBLISH_MS = 7000;
+
+/** How long a job works once it runs, on the sandbox clock. */
+export function planProcessingMs(spec: JobSpec, speed: number): number {
+  switch (spec.type) {
+    case "import/project_media": {
+      const filesMs = spec.media.reduce(
+        (sum, item) => sum + IMPORT_PER_FILE_MS * (item.behaviour === "slow" ? SLOW_FILE_FACTOR : 1),
+        0,
+      );
+      return (IMPORT_BASE_MS + filesMs) / speed;
+    }
+    case "agent":
+      return AGENT_MS / speed;
+    case "publish":
+      return PUBLISH_MS / speed;
+  }
+}
+
+export interface Lifecycle {
+  start(job: JobRecord): void;
+  /** Stops the job at once (#early) and settles when its callback has been delivered. */
+  finishNow(job: JobRecord): Promise<void>;
+  receiveUpload(job: JobRecord, ref: string): void;
+  cancel(job: JobRecord): void;
+  /** Drops a job's timer without stopping it (retention removed it). */
+  forget(job: JobRecord): void;
+  stopAllTimers(): void;
+}
+
+export function createLifecycle(options: {
+  speed: number;
+  clock: SandboxClock;
+  /** Called once when a job stops or is cancelled; settles when its callbacks are done. */
+  onStop: (job: JobRecord) => Promise<void>;
+}): Lifecycle {
+  const { speed, clock, onStop } = options;
+  const timers = new Map<string, NodeJS.Timeout>();
+
+  const forget = (job: JobRecord) => {
+    clearTimeout(timers.get(job.id));
+    timers.delete(job.id);
+  };
+
+  const schedule = (job: JobRecord, delayMs: number, step: () => void) => {
+    forget(job);
+    timers.set(
+      job.id,
+      setTimeout(() => {
+        timers.delete(job.id);
+        step();
+      }, delayMs),
+    );
+  };
+
+  const beginProcessing = (job: JobRecord) => {
+    job.processingAt = clock.now();
+    // A #stall job keeps running with frozen progress until someone cancels it.
+    if (job.scenario.outcome === "stall") return;
+    schedule(job, job.processingMs, () => void stop(job));
+  };
+
+  const enterRunning = (job: JobRecord) => {
+    job.state = "running";
+    job.runningAt = clock.now();
+    // A direct-upload import waits, running, until its bytes arrive.
+    if (job.pendingUploads.size === 0) beginProcessing(job);
+  };
+
+  const stop = (job: JobRecord): Promise<void> => {
+    forget(job);
+    const now = clock.now();
+    job.state = "stopped";
+    job.stoppedAt = now;
+    job.result = buildResult(job, now);
+    return onStop(job);
+  };
+
+  return {
+    start(job) {
+      schedule(job, QUEUED_MS / speed, () => enterRunning(job));
+    },
+    finishNow: stop,
+    receiveUpload(job, ref) {
+      job.pendingUploads.delete(ref);
+      const isWaiting = job.state === "running" && job.processingAt === undefined;
+      if (isWaiting && job.pendingUploads.size === 0) beginProcessing(job);
+    },
+    cancel(job) {
+      forget(job);
+      job.state = "cancelled";
+      job.stoppedAt = clock.now();
+      void onStop(job);
+    },
+    forget,
+    stopAllTimers() {
+      for (const timer of timers.values()) clearTimeout(timer);
+      timers.clear();
+    },
+  };
+}

@@ -1,0 +1,127 @@
+// Deterministic scenarios chosen by the request body: media URL markers and tags.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startCallbackReceiver, startSandbox, waitFor, type JobBody, type TestSandbox } from "./support/harness";
+
+let sandbox: TestSandbox;
+let receiver: Awaited<ReturnType<typeof startCallbackReceiver>>;
+
+beforeAll(async () => {
+  sandbox = await startSandbox();
+  receiver = await startCallbackReceiver();
+});
+
+afterAll(async () => {
+  await sandbox.close();
+  await receiver.close();
+});
+
+/** The job's callback, which must say exactly what GET /jobs/{id} says once it stopped. */
+async function expectCallbackMatchesJob(job: JobBody) {
+  const [callback] = await waitFor(() => {
+    const callbacks = receiver.forJob(job.job_id);
+    return callbacks.length > 0 ? callbacks : undefined;
+  });
+  expect(callback?.body).toEqual(job);
+}
+
+const media = (path: string) => ({ url: `https://media.example.com${path}` });
+
+describe("media URL markers", () => {
+  it("a /fail/ file fails on its own and the import ends partial", async () => {
+    const created = await sandbox.createJob("import/project_media", {
+      project_name: "partial",
+      add_media: { "good.mp4": media("/good.mp4"), "bad.mp4": media("/fail/bad.mp4") },
+      callback_url: receiver.url(),
+    });
+    const job = await sandbox.waitForStop(created.job_id);
+    expect(job.result).toMatchObject({
+      status: "partial",
+      media_status: {
+        "good.mp4": { status: "success", duration_seconds: expect.any(Number) },
+        "bad.mp4": { status: "failed", error_message: expect.any(String) },
+      },
+    });
+    const goodSeconds = (job.result?.media_status as Record<string, { duration_seconds: number }>)["good.mp4"]?.duration_seconds ?? 0;
+    expect(job.result?.media_seconds_used).toBe(Math.ceil(goodSeconds));
+    await expectCallbackMatchesJob(job);
+  });
+
+  it("when every file is /fail/ the import ends in error", async () => {
+    const created = await sandbox.createJob("import/project_media", {
+      project_name: "all failed",
+      add_media: { "a.mp4": media("/fail/a.mp4"), "b.mp4": media("/x/fail/b.mp4") },
+    });
+    const job = await sandbox.waitForStop(created.job_id);
+    expect(job.result).toEqual({ status: "error", error_message: expect.any(String) });
+  });
+
+  it("a /slow/ file makes the import work ten times longer than a normal file", async () => {
+    // At speed 1000 a slow file plans 25 ms of work (a normal one 2.5 ms); timers never fire early.
+    const created = await sandbox.createJob("import/project_media", { project_name: "slow", add_media: { "s.mp4": media("/slow/s.mp4") } });
+    const job = await sandbox.waitForStop(created.job_id);
+    expect(job.result?.status).toBe("success");
+    expect(Date.parse(job.stopped_at ?? "") - Date.parse(job.created_at)).toBeGreaterThanOrEqual(25);
+  });
+
+  it("a /norange/ URL is refused at submit with 400 and no job is created", async () => {
+    const before = await sandbox.call<{ data: unknown[] }>("GET", "/jobs?limit=100");
+    const answer = await sandbox.call("POST", "/jobs/import/project_media", {
+      body: { project_name: "no range", add_media: { "n.mp4": media("/norange/n.mp4"), "ok.mp4": media("/ok.mp4") } },
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.body).toEqual({ error: "invalid_input", message: expect.stringMatching(/does not support Range requests/) });
+    const after = await sandbox.call<{ data: unknown[] }>("GET", "/jobs?limit=100");
+    expect(after.body.data.length).toBe(before.body.data.length);
+  });
+});
+
+describe("tags", () => {
+  it("#error in project_name ends an import in error", async () => {
+    const created = await sandbox.createJob("import/project_media", {
+      project_name: "demo #error",
+      add_media: { "a.mp4": media("/a.mp4") },
+      callback_url: receiver.url(),
+    });
+    const job = await sandbox.waitForStop(created.job_id);
+    expect(job.result).toEqual({ status: "error", error_message: expect.any(String) });
+    await expectCallbackMatchesJob(job);
+  });
+
+  it("#error in a media reference key ends an import in error", async () => {
+    const created = await sandbox.createJob("import/project_media", { project_name: "demo", add_media: { "clip #error.mp4": media("/a.mp4") } });
+    expect((await sandbox.waitForStop(created.job_id)).result?.status).toBe("error");
+  });
+
+  it("#error in a prompt ends an agent job in error", async () => {
+    const created = await sandbox.createJob("agent", { project_name: "agent", prompt: "make it pop #error" });
+    expect((await sandbox.waitForStop(created.job_id)).result).toEqual({ status: "error", error_message: expect.any(String) });
+  });
+
+  it("#stall keeps a job running with frozen progress until it is cancelled", async () => {
+    const created = await sandbox.createJob("agent", { project_name: "stuck #stall", prompt: "x" });
+    await sandbox.waitForJob(created.job_id, (job) => job.job_state === "running");
+    // A whole import (at least 4 ms of timers) outlasts the point where the stalled work freezes
+    // (30 % of its 9 ms); from then on its progress never changes, however long we wait.
+    await sandbox.createIdleProject("meanwhile 1");
+    const frozen = (await sandbox.getJob(created.job_id)).body;
+    await sandbox.createIdleProject("meanwhile 2");
+    const later = (await sandbox.getJob(created.job_id)).body;
+    expect(later.job_state).toBe("running");
+    expect(frozen.progress?.percent).toBeLessThan(100);
+    expect(later.progress).toEqual(frozen.progress);
+    await sandbox.call("DELETE", `/jobs/${created.job_id}`);
+    expect((await sandbox.getJob(created.job_id)).body.job_state).toBe("cancelled");
+  });
+
+  it("#nochange makes an agent job succeed without changing the project", async () => {
+    const created = await sandbox.createJob("agent", { project_name: "calm", prompt: "remove filler words #nochange", callback_url: receiver.url() });
+    const job = await sandbox.waitForStop(created.job_id);
+    expect(job.result).toMatchObject({ status: "success", project_changed: false, agent_response: expect.any(String) });
+    await expectCallbackMatchesJob(job);
+  });
+
+  it("an agent job without tags changes the project", async () => {
+    const created = await sandbox.createJob("agent", { project_name: "busy bee", prompt: "remove filler words" });
+    expect((await sandbox.waitForStop(created.job_id)).result).toMatchObject({ status: "success", project_changed: true });
+  });
+});

@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { readMediaBehaviour, readScenario } from "@/lib/sandbox/scenarios";
+
+describe("readScenario", () => {
+  it("an untagged request runs normally with one immediate callback", () => {
+    expect(readScenario(["My project", "remove filler words"])).toEqual({
+      outcome: "normal",
+      isProjectUnchanged: false,
+      callback: { copies: 1, delayMs: 0, isEarly: false },
+    });
+  });
+
+  it("finds tags in any of the texts, in any case", () => {
+    expect(readScenario([undefined, "intro #ERROR.mp4"]).outcome).toBe("error");
+    expect(readScenario(["#stall"]).outcome).toBe("stall");
+    expect(readScenario(["edit", "#nochange please"]).isProjectUnchanged).toBe(true);
+  });
+
+  it("reads the numbers of #dup=N and #delay=MS", () => {
+    expect(readScenario(["x #dup=3 #delay=250"]).callback).toEqual({ copies: 3, delayMs: 250, isEarly: false });
+  });
+
+  it("#drop means no copy at all, whatever #dup says", () => {
+    expect(readScenario(["#drop #dup=4"]).callback.copies).toBe(0);
+  });
+
+  it("#stall wins over #error and cancels #early, since a stalled job never stops", () => {
+    const scenario = readScenario(["#error #stall #early"]);
+    expect(scenario.outcome).toBe("stall");
+    expect(scenario.callback.isEarly).toBe(false);
+  });
+
+  it("does not mistake a longer word for a tag", () => {
+    expect(readScenario(["#errors and #stalled"]).outcome).toBe("normal");
+    expect(readScenario(["#earlybird"]).callback.isEarly).toBe(false);
+  });
+
+  it("caps #dup so a typo cannot flood a receiver", () => {
+    expect(readScenario(["#dup=100000"]).callback.copies).toBe(20);
+  });
+});
+
+describe("readMediaBehaviour", () => {
+  it("reads the marker from the URL path only", () => {
+    expect(readMediaBehaviour("https://cdn.example.com/fail/a.mp4")).toBe("fail");
+    expect(readMediaBehaviour("https://cdn.example.com/media/slow/a.mp4")).toBe("slow");
+    expect(readMediaBehaviour("https://cdn.example.com/norange/a.mp4")).toBe("norange");
+    expect(readMediaBehaviour("https://cdn.example.com/a.mp4?next=/fail/")).toBe("normal");
+    expect(readMediaBehaviour("https://cdn.example.com/failure/a.mp4")).toBe("normal");
+  });
+});
