@@ -41,6 +41,13 @@ export async function sandboxControl(path: string, body?: unknown): Promise<Resp
   return response;
 }
 
+/** The sandbox's own view of a job, as Descript would answer it. */
+export async function sandboxJob(upstreamJobId: string): Promise<unknown> {
+  const response = await fetch(`${sandboxUrl}/jobs/${encodeURIComponent(upstreamJobId)}`, { headers: { authorization: `Bearer ${sandboxToken}` } });
+  if (!response.ok) throw new Error(`sandbox GET job answered ${response.status}`);
+  return response.json();
+}
+
 export async function withDatabase<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();

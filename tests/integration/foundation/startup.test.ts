@@ -77,3 +77,16 @@ describe("GET /api/health without a database", () => {
     }
   });
 });
+
+describe("migrations", () => {
+  it("match prisma/schema.prisma exactly, so `npm run db:migrate` was not forgotten", () => {
+    const result = spawnSync(
+      path.join(root, "node_modules/.bin/prisma"),
+      ["migrate", "diff", "--from-migrations", "prisma/migrations", "--to-schema", "prisma/schema.prisma", "--exit-code"],
+      { cwd: root, env: process.env, encoding: "utf8", timeout: 60_000 },
+    );
+    // --exit-code: 0 no difference, 2 a difference, 1 an error.
+    expect(result.stdout + result.stderr).toContain("No difference detected");
+    expect(result.status).toBe(0);
+  });
+});
