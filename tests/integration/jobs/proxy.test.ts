@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { PlainDescriptClient, DescriptApiError, type DescriptJob } from "../../support/descript-client";
 import { proxyPost, submitImport } from "../../support/jobs";
+import { assertMatchesContract } from "../../support/openapi-contract";
 import { appUrl, sandboxControl, sandboxToken, sandboxUrl, uniqueName, withDatabase } from "../../support/stack";
 
 const viaJobdeck = new PlainDescriptClient(`${appUrl}/api/v1`, "any-client-token", 200);
@@ -132,5 +133,31 @@ describe("the Descript-compatible proxy", () => {
     const response = await fetch(`${appUrl}/api/v1/status`);
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ drive_id: expect.any(String) });
+  });
+});
+
+describe("the proxy's answers against Descript's published OpenAPI", () => {
+  it("match the documented schemas for create, get, list and errors", async () => {
+    const created = await proxyPost("/jobs/import/project_media", {
+      project_name: uniqueName("contract"),
+      add_media: { "a.mp4": { url: "https://media.example.com/a.mp4" }, "b.mp4": { url: "https://media.example.com/fail/b.mp4" } },
+    });
+    assertMatchesContract({ path: "/jobs/import/project_media", method: "post", status: created.status, body: created.body });
+    const jobId = created.body.job_id as string;
+    const queued = await fetch(`${appUrl}/api/v1/jobs/${jobId}`);
+    assertMatchesContract({ path: "/jobs/{job_id}", method: "get", status: queued.status, body: await queued.json() });
+    const finished = await viaJobdeck.waitUntilDone(jobId);
+    assertMatchesContract({ path: "/jobs/{job_id}", method: "get", status: 200, body: finished });
+    const list = await fetch(`${appUrl}/api/v1/jobs?limit=3`);
+    assertMatchesContract({ path: "/jobs", method: "get", status: list.status, body: await list.json() });
+    const agent = await proxyPost("/jobs/agent", { project_id: finished.project_id, prompt: "tighten the intro" });
+    assertMatchesContract({ path: "/jobs/agent", method: "post", status: agent.status, body: agent.body });
+    await viaJobdeck.waitUntilDone(agent.body.job_id as string);
+    const publish = await proxyPost("/jobs/publish", { project_id: finished.project_id, resolution: "1080p" });
+    assertMatchesContract({ path: "/jobs/publish", method: "post", status: publish.status, body: publish.body });
+    const invalid = await proxyPost("/jobs/agent", { prompt: "x" });
+    assertMatchesContract({ path: "/jobs/agent", method: "post", status: invalid.status, body: invalid.body });
+    const missing = await fetch(`${appUrl}/api/v1/jobs/project-media-import-00000000-0000-4000-8000-000000000000`);
+    assertMatchesContract({ path: "/jobs/{job_id}", method: "get", status: missing.status, body: await missing.json() });
   });
 });

@@ -2,7 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startCallbackReceiver, startSandbox, waitFor, type JobBody, type TestSandbox } from "./support/harness";
-import { assertJobMatchesContract, assertMatchesContract } from "./support/openapi-contract";
+import { assertJobMatchesContract, assertMatchesContract } from "../../support/openapi-contract";
 
 let sandbox: TestSandbox;
 let receiver: Awaited<ReturnType<typeof startCallbackReceiver>>;

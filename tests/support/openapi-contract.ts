@@ -23,7 +23,7 @@ import path from "node:path";
 import { Ajv, type ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
 
-const repoRoot = path.resolve(import.meta.dirname, "../../../..");
+const repoRoot = path.resolve(import.meta.dirname, "../..");
 const OPENAPI_PATH = path.resolve(repoRoot, "../shared/upstream/descript-openapi.json");
 
 type SchemaObject = { [key: string]: unknown };
