@@ -11,7 +11,7 @@ import {
   type CreatableJobType,
   type CreateJobResponse,
   type CreateJobRequest,
-  type JobListQuery,
+  type ListJobsQuery,
   type JobListResponse,
   type UpstreamJob,
 } from "./schemas";
@@ -78,7 +78,7 @@ export class DescriptClient {
     return this.send({ method: "GET", path: `/jobs/${encodeURIComponent(jobId)}`, schema: upstreamJobSchema });
   }
 
-  listJobs(query: JobListQuery = {}): Promise<JobListResponse> {
+  listJobs(query: Partial<ListJobsQuery> = {}): Promise<JobListResponse> {
     const search = new URLSearchParams();
     for (const [key, value] of Object.entries(query)) if (value !== undefined) search.set(key, String(value));
     const suffix = search.size ? `?${search}` : "";

@@ -1,78 +1,79 @@
 // Descript's job API contract (../shared/docs/descript-api.md, the OpenAPI v1.2 document), as zod
-// schemas. Request bodies are closed, as upstream's are; what upstream sends back is read leniently
-// (unknown fields kept, unknown job types displayable), since upstream may add to it at any time.
+// schemas: the one definition the proxy validates with and the sandbox emulates. Request bodies are
+// closed, as upstream's Joi schemas are; where the live API accepts fields the OpenAPI omits
+// (`workspace_name`, an agent's `conversation_id`), the live API wins. What upstream sends back is
+// read leniently (unknown fields kept, unknown job types displayable), since upstream may add to it.
 import { z } from "zod";
 
-const teamAccess = z.enum(["edit", "comment", "view", "none"]);
-const nonEmpty = z.string().min(1);
+// Joi strings refuse "" unless told otherwise, so every sandbox string is non-empty.
+const text = z.string().min(1);
 const httpUrl = z.url({ protocol: /^https?$/ });
+const teamAccess = z.enum(["edit", "comment", "view", "none"]);
+const language = text.optional();
 
-const urlImportItem = z.strictObject({ url: httpUrl, language: z.string().optional() });
-const directUploadItem = z.strictObject({
-  content_type: nonEmpty,
-  file_size: z.number().int().positive(),
-  language: z.string().optional(),
+const urlImportSchema = z.strictObject({ url: httpUrl, language });
+const directUploadSchema = z.strictObject({ content_type: text, file_size: z.int().min(0), language });
+const multitrackSchema = z.strictObject({
+  tracks: z.array(z.strictObject({ media: text, offset: z.number().optional() })).min(1),
 });
-const multitrackItem = z.strictObject({
-  tracks: z.array(z.strictObject({ media: nonEmpty, offset: z.number().optional() })).min(1),
-});
-export const mediaItemSchema = z.union([urlImportItem, directUploadItem, multitrackItem]);
-export type MediaItem = z.infer<typeof mediaItemSchema>;
 
 export const importRequestSchema = z.strictObject({
-  project_id: nonEmpty.optional(),
-  project_name: z.string().optional(),
+  project_id: z.uuid().optional(),
+  project_name: text.optional(),
   team_access: teamAccess.optional(),
-  folder_name: z.string().optional(),
-  workspace_name: z.string().optional(),
-  add_media: z.record(nonEmpty, mediaItemSchema).optional(),
+  folder_name: text.optional(),
+  workspace_name: text.optional(),
+  add_media: z.record(text, z.union([urlImportSchema, directUploadSchema, multitrackSchema])).optional(),
   add_compositions: z
     .array(
       z.strictObject({
-        name: z.string().optional(),
-        width: z.number().int().positive().optional(),
-        height: z.number().int().positive().optional(),
-        fps: z.number().positive().optional(),
-        clips: z.array(z.strictObject({ media: nonEmpty })),
+        name: text.optional(),
+        width: z.int().optional(),
+        height: z.int().optional(),
+        fps: z.number().optional(),
+        clips: z.array(z.strictObject({ media: text })),
       }),
     )
     .optional(),
   callback_url: httpUrl.optional(),
 });
-export type ImportRequest = z.infer<typeof importRequestSchema>;
+export type ImportRequest = z.output<typeof importRequestSchema>;
+export type MediaItem = NonNullable<ImportRequest["add_media"]>[string];
 
 export const agentRequestSchema = z
   .strictObject({
-    project_id: nonEmpty.optional(),
-    project_name: z.string().optional(),
-    composition_id: nonEmpty.optional(),
-    model: z.string().optional(),
-    prompt: nonEmpty,
+    project_id: z.uuid().optional(),
+    project_name: text.optional(),
+    composition_id: text.optional(),
+    model: text.optional(), // upstream's default is "auto"
+    prompt: text,
     team_access: teamAccess.optional(),
-    conversation_id: z.string().optional(),
+    conversation_id: text.optional(),
     callback_url: httpUrl.optional(),
   })
-  // Custom messages are whole Joi sentences (lib/descript/joi-message.ts passes them on as they are).
   .superRefine((body, context) => {
-    if (body.project_id !== undefined && body.project_name !== undefined) {
+    // Joi's object.xor and object.with wordings.
+    const hasProjectId = body.project_id !== undefined;
+    const hasProjectName = body.project_name !== undefined;
+    if (hasProjectId && hasProjectName) {
       context.addIssue({ code: "custom", message: '"value" contains a conflict between exclusive peers [project_id, project_name]' });
-    } else if (body.project_id === undefined && body.project_name === undefined) {
+    } else if (!hasProjectId && !hasProjectName) {
       context.addIssue({ code: "custom", message: '"value" must contain at least one of [project_id, project_name]' });
-    } else if (body.composition_id !== undefined && body.project_id === undefined) {
+    } else if (body.composition_id !== undefined && !hasProjectId) {
       context.addIssue({ code: "custom", message: '"composition_id" missing required peer "project_id"' });
     }
   });
-export type AgentRequest = z.infer<typeof agentRequestSchema>;
+export type AgentRequest = z.output<typeof agentRequestSchema>;
 
 export const publishRequestSchema = z.strictObject({
-  project_id: nonEmpty,
-  composition_id: nonEmpty.optional(),
-  media_type: z.enum(["Video", "Audio"]).optional(),
+  project_id: z.uuid(),
+  composition_id: z.uuid().optional(),
+  media_type: z.enum(["Video", "Audio"]).optional(), // upstream's default is "Video"
   resolution: z.enum(["480p", "720p", "1080p", "1440p", "4K"]).optional(),
   access_level: z.enum(["public", "unlisted", "drive", "private"]).optional(),
   callback_url: httpUrl.optional(),
 });
-export type PublishRequest = z.infer<typeof publishRequestSchema>;
+export type PublishRequest = z.output<typeof publishRequestSchema>;
 
 /** The job types Jobdeck creates, each with its upstream path and request schema. */
 export const CREATE_ENDPOINTS = {
@@ -84,7 +85,7 @@ export type CreatableJobType = keyof typeof CREATE_ENDPOINTS;
 export type CreateJobRequest = ImportRequest | AgentRequest | PublishRequest;
 
 export const createJobResponseSchema = z.looseObject({
-  job_id: nonEmpty,
+  job_id: z.string().min(1),
   drive_id: z.string().optional(),
   drive_name: z.string().optional(),
   project_id: z.string().optional(),
@@ -92,6 +93,9 @@ export const createJobResponseSchema = z.looseObject({
   upload_urls: z.record(z.string(), z.unknown()).optional(),
 });
 export type CreateJobResponse = z.infer<typeof createJobResponseSchema>;
+
+// Offsets are optional: a timestamp without one must not cost a callback (it is read as UTC).
+const upstreamTimestamp = z.iso.datetime({ offset: true, local: true });
 
 export const upstreamStateSchema = z.enum(["queued", "running", "stopped", "cancelled"]);
 
@@ -112,11 +116,11 @@ export const jobResultSchema = z.looseObject({
 
 /** A job as GET /jobs/{job_id} answers it and as callbacks carry it. */
 export const upstreamJobSchema = z.looseObject({
-  job_id: nonEmpty,
-  job_type: nonEmpty,
+  job_id: z.string().min(1),
+  job_type: z.string().min(1),
   job_state: upstreamStateSchema,
-  created_at: z.iso.datetime({ offset: true }),
-  stopped_at: z.iso.datetime({ offset: true }).optional(),
+  created_at: upstreamTimestamp,
+  stopped_at: upstreamTimestamp.optional(),
   drive_id: z.string().optional(),
   project_id: z.string().optional(),
   project_url: z.string().optional(),
@@ -124,7 +128,7 @@ export const upstreamJobSchema = z.looseObject({
     .looseObject({
       label: z.string().optional(),
       percent: z.number().optional(),
-      last_update_at: z.iso.datetime({ offset: true }).optional(),
+      last_update_at: upstreamTimestamp.optional(),
     })
     .optional(),
   result: jobResultSchema.optional(),
@@ -137,15 +141,18 @@ export const jobListResponseSchema = z.looseObject({
 });
 export type JobListResponse = z.infer<typeof jobListResponseSchema>;
 
-export const jobListQuerySchema = z.strictObject({
-  project_id: z.string().optional(),
-  type: z.string().optional(),
-  cursor: z.string().optional(),
-  limit: z.coerce.number().int().min(1).max(100).optional(),
-  created_after: z.iso.datetime({ offset: true }).optional(),
-  created_before: z.iso.datetime({ offset: true }).optional(),
+const isoTimestamp = z.union([z.iso.datetime({ offset: true }), z.iso.date()]);
+
+/** Query strings are open (unknown parameters are ignored): only bodies are documented as closed. */
+export const listJobsQuerySchema = z.object({
+  project_id: z.uuid().optional(),
+  type: text.optional(),
+  cursor: text.optional(),
+  limit: z.coerce.number<string>().pipe(z.int().min(1).max(100)).default(20),
+  created_after: isoTimestamp.optional(),
+  created_before: isoTimestamp.optional(),
 });
-export type JobListQuery = z.infer<typeof jobListQuerySchema>;
+export type ListJobsQuery = z.output<typeof listJobsQuerySchema>;
 
 export const statusResponseSchema = z.looseObject({
   drive_id: z.string(),

@@ -1,6 +1,6 @@
 import "server-only";
 // Reads for the console and the proxy. They answer from Jobdeck's store and cost no upstream call.
-import type { JobListQuery as DescriptListQuery, JobListResponse, UpstreamJob } from "@/lib/descript/schemas";
+import type { ListJobsQuery, JobListResponse, UpstreamJob } from "@/lib/descript/schemas";
 import { getEnv } from "@/lib/server/env";
 import { AppError } from "@/lib/server/errors";
 import type { JobDetail, JobListFilters, JobListPage } from "./api-types";
@@ -46,7 +46,7 @@ export async function getUpstreamJob(upstreamJobId: string): Promise<UpstreamJob
 }
 
 /** GET /jobs with Descript's semantics: default window 7 days, none older than retention, newest first. */
-export async function listUpstreamJobsPage(query: DescriptListQuery): Promise<JobListResponse> {
+export async function listUpstreamJobsPage(query: ListJobsQuery): Promise<JobListResponse> {
   const now = Date.now();
   const oldest = now - getEnv().jobRetentionDays * DAY_MS;
   const requestedAfter = query.created_after ? Date.parse(query.created_after) : now - 7 * DAY_MS;
@@ -55,7 +55,7 @@ export async function listUpstreamJobsPage(query: DescriptListQuery): Promise<Jo
     type: query.type,
     createdAfter: new Date(Math.max(requestedAfter, oldest)),
     createdBefore: query.created_before ? new Date(query.created_before) : undefined,
-    limit: query.limit ?? 20,
+    limit: query.limit,
     after: readCursor(query.cursor, "cursor"),
   });
   const last = rows.at(-1);

@@ -20,7 +20,8 @@ import {
 import { DRIVE, isActive, toJobView, type JobRecord } from "./jobs";
 import { listJobPage } from "./listing";
 import type { RateLimiter } from "./rate-limit";
-import { listJobsQuerySchema, parseInput } from "./validation";
+import { listJobsQuerySchema } from "../descript/schemas";
+import { parseInput } from "./validation";
 
 export interface ApiContext extends JobCreationContext {
   token: string;

@@ -9,7 +9,8 @@ import { planProcessingMs, type Lifecycle } from "./lifecycle";
 import { readMediaBehaviour, readScenario, type JobScenario } from "./scenarios";
 import type { Project, SandboxStore } from "./store";
 import type { UploadDesk } from "./uploads";
-import { agentRequestSchema, importRequestSchema, parseInput, publishRequestSchema, type MediaItem } from "./validation";
+import { agentRequestSchema, importRequestSchema, publishRequestSchema, type MediaItem } from "../descript/schemas";
+import { parseInput } from "./validation";
 
 export interface JobCreationContext {
   speed: number;
@@ -62,7 +63,7 @@ export async function createAgentJob(context: JobCreationContext, request: Sandb
     type: "agent",
     prompt: body.prompt,
     conversationId: body.conversation_id ?? randomUUID(),
-    resolvedModel: body.model === "auto" ? AUTO_AGENT_MODEL : body.model,
+    resolvedModel: (body.model ?? "auto") === "auto" ? AUTO_AGENT_MODEL : body.model!,
   };
   const job = registerJob(context, {
     project,
@@ -86,7 +87,7 @@ export async function createPublishJob(context: JobCreationContext, request: San
     spec: {
       type: "publish",
       compositionId: body.composition_id ?? project.defaultCompositionId,
-      mediaType: body.media_type,
+      mediaType: body.media_type ?? "Video",
     },
     // A publish body carries no free text, so no tag can steer it: it always succeeds.
     scenario: readScenario([]),

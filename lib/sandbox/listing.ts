@@ -4,7 +4,7 @@
 import { z } from "zod";
 import { invalidInput } from "./errors";
 import type { JobRecord } from "./jobs";
-import type { ListJobsQuery } from "./validation";
+import type { ListJobsQuery } from "../descript/schemas";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const DEFAULT_LOOKBACK_MS = 7 * DAY_MS;

@@ -5,7 +5,7 @@ import {
   CREATE_ENDPOINTS,
   agentRequestSchema,
   importRequestSchema,
-  jobListQuerySchema,
+  listJobsQuerySchema,
   publishRequestSchema,
 } from "@/lib/descript/schemas";
 
@@ -113,7 +113,7 @@ describe("describeFirstIssue for values of the wrong type", () => {
   });
 
   test('a non-numeric limit in the list query reads "limit" must be a number', () => {
-    expect(messageFor(jobListQuerySchema, { limit: "lots" })).toBe('"limit" must be a number');
+    expect(messageFor(listJobsQuerySchema, { limit: "lots" })).toBe('"limit" must be a number');
   });
 
   test("describeFirstIssue words a wrong type from an error whose issues carry the input", () => {
@@ -124,8 +124,12 @@ describe("describeFirstIssue for values of the wrong type", () => {
 });
 
 describe("describeFirstIssue for sizes and formats", () => {
-  test('an empty project_id reads "project_id" is not allowed to be empty', () => {
-    expect(messageFor(publishRequestSchema, { project_id: "" })).toBe('"project_id" is not allowed to be empty');
+  test('an empty project_name reads "project_name" is not allowed to be empty', () => {
+    expect(messageFor(agentRequestSchema, { project_name: "", prompt: "go" })).toBe('"project_name" is not allowed to be empty');
+  });
+
+  test("a malformed project_id reads as Descript words it", () => {
+    expect(messageFor(publishRequestSchema, { project_id: "" })).toBe("Invalid project_id format");
   });
 
   test("a multitrack item with no tracks asks for at least 1 item", () => {
@@ -135,15 +139,15 @@ describe("describeFirstIssue for sizes and formats", () => {
   });
 
   test("a list limit below 1 and above 100 name their bounds", () => {
-    expect(messageFor(jobListQuerySchema, { limit: "0" })).toBe('"limit" must be greater than or equal to 1');
-    expect(messageFor(jobListQuerySchema, { limit: "101" })).toBe('"limit" must be less than or equal to 100');
+    expect(messageFor(listJobsQuerySchema, { limit: "0" })).toBe('"limit" must be greater than or equal to 1');
+    expect(messageFor(listJobsQuerySchema, { limit: "101" })).toBe('"limit" must be less than or equal to 100');
   });
 
-  test("a zero composition width is not described as allowed to be 0", () => {
-    // `.positive()` refuses 0, so "greater than or equal to 0" contradicts the refusal.
-    expect(messageFor(importRequestSchema, { add_compositions: [{ width: 0, clips: [] }] })).toMatch(
-      /^"add_compositions(\.0|\[0\])\.width" must be (a positive number|greater than 0)$/,
-    );
+  test("an exclusive minimum is not described as allowed", () => {
+    // `.positive()` refuses 0, so "greater than or equal to 0" would contradict the refusal.
+    const schema = z.strictObject({ items: z.array(z.strictObject({ width: z.number().positive() })) });
+    expect(messageFor(schema, { items: [{ width: 0 }] })).toBe('"items[0].width" must be a positive number');
+    expect(messageFor(z.strictObject({ fps: z.number().gt(10) }), { fps: 10 })).toBe('"fps" must be greater than 10');
   });
 
   test.each(["not a url", "ftp://cdn.example.com/hook", "javascript:alert(1)"])(
@@ -204,7 +208,7 @@ describe("valid create bodies", () => {
   const validAgentByName = { project_name: "New project", prompt: "Add captions", team_access: "view" };
   const validPublish = {
     project_id: PROJECT_ID,
-    composition_id: "comp-1",
+    composition_id: "39677a40-1c43-4c36-8449-46cfbc4de2b5",
     media_type: "Video",
     resolution: "4K",
     access_level: "unlisted",
@@ -223,7 +227,7 @@ describe("valid create bodies", () => {
   });
 
   test("the list query's limit is coerced from its query-string text", () => {
-    expect(parseDescriptInput(jobListQuerySchema, { limit: "50", type: "agent" })).toEqual({
+    expect(parseDescriptInput(listJobsQuerySchema, { limit: "50", type: "agent" })).toEqual({
       success: true,
       data: { limit: 50, type: "agent" },
     });

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { JobRecord } from "@/lib/sandbox/jobs";
 import { decodeCursor, encodeCursor, listJobPage } from "@/lib/sandbox/listing";
 import { readScenario } from "@/lib/sandbox/scenarios";
-import { listJobsQuerySchema } from "@/lib/sandbox/validation";
+import { listJobsQuerySchema } from "@/lib/descript/schemas";
 
 const NOW = Date.parse("2026-03-31T00:00:00.000Z");
 const DAY = 24 * 60 * 60 * 1000;

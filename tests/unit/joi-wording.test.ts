@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { describeFirstIssue, formatLabel } from "@/lib/descript/joi-message";
-import { agentRequestSchema, importRequestSchema } from "@/lib/sandbox/validation";
+import { agentRequestSchema, importRequestSchema } from "@/lib/descript/schemas";
 
 const messageFor = (schema: z.ZodType, input: unknown) => {
   const parsed = schema.safeParse(input, { reportInput: true });
