@@ -108,6 +108,8 @@ async function startEmbeddedDatabase(profile: Profile): Promise<Database> {
   const { pgPort, database } = PROFILES[profile];
   const databaseDir = path.join(ROOT, ".data", `pg-${profile}`);
   const url = `postgresql://postgres:postgres@127.0.0.1:${pgPort}/${database}`;
+  const isRoot = process.getuid?.() === 0;
+  if (isRoot) assertTraversableByOthers(ROOT);
   // `npm run db:migrate` beside a running `npm run dev` shares its database rather than fight over the folder.
   if (await canConnect(url.replace(`/${database}`, "/postgres"))) {
     await createDatabaseIfMissing(url);
@@ -121,7 +123,7 @@ async function startEmbeddedDatabase(profile: Profile): Promise<Database> {
     password: "postgres",
     persistent: true,
     // Postgres refuses to run as root; as root (CI, containers) it runs as a `postgres` OS user.
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: isRoot,
     onLog: () => {},
     onError: (message) => log(`embedded postgres: ${String(message).trim()}`),
   });
@@ -130,9 +132,37 @@ async function startEmbeddedDatabase(profile: Profile): Promise<Database> {
     await server.initialise();
   }
   await server.start();
+  // Each test run starts from an empty database, so no run sees another's rows.
+  if (profile === "test") await dropDatabase(url);
   await createDatabaseIfMissing(url);
   log(`embedded database: ${redactUrl(url)} (data in .data/pg-${profile})`);
   return { url, stop: () => server.stop() };
+}
+
+/**
+ * As root, Postgres runs as the `postgres` OS user, which must be able to reach the project's
+ * folder; a checkout under a private home folder (mode 700) would fail deep inside initdb.
+ */
+function assertTraversableByOthers(folder: string): void {
+  for (let current = folder; ; current = path.dirname(current)) {
+    if ((fs.statSync(current).mode & 0o001) === 0) {
+      throw new Error(`the embedded database runs as the postgres user, who cannot enter ${current}: run \`chmod o+x ${current}\`, move the checkout, or set DATABASE_URL`);
+    }
+    if (path.dirname(current) === current) return;
+  }
+}
+
+async function dropDatabase(url: string): Promise<void> {
+  const name = decodeURIComponent(new URL(url).pathname.slice(1));
+  const admin = new URL(url);
+  admin.pathname = "/postgres";
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
 }
 
 async function canConnect(url: string): Promise<boolean> {

@@ -1,4 +1,4 @@
-import type { JobDetail, JobListPage, JobListQuery } from "@/lib/jobs/api-types";
+import type { JobListPage, JobListQuery } from "@/lib/jobs/api-types";
 
 /** The console API's problem+json error, surfaced with its detail. */
 export class ApiError extends Error {
@@ -25,16 +25,4 @@ export function fetchJobs(query: JobListQuery): Promise<JobListPage> {
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== "") search.set(key, String(value));
   return request(`/api/jobs${search.size ? `?${search}` : ""}`);
-}
-
-export function fetchJob(id: string): Promise<JobDetail> {
-  return request(`/api/jobs/${encodeURIComponent(id)}`);
-}
-
-export function requestCancel(id: string, reason?: string): Promise<JobDetail> {
-  return request(`/api/jobs/${encodeURIComponent(id)}/cancel`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(reason ? { reason } : {}),
-  });
 }

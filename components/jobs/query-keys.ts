@@ -5,5 +5,4 @@ export const jobKeys = {
   all: ["jobs"] as const,
   lists: () => [...jobKeys.all, "list"] as const,
   list: (query: JobListQuery) => [...jobKeys.lists(), query] as const,
-  detail: (id: string) => [...jobKeys.all, "detail", id] as const,
 };

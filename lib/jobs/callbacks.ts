@@ -4,34 +4,32 @@ import { upstreamJobSchema } from "@/lib/descript/schemas";
 import { getEnv } from "@/lib/server/env";
 import { AppError } from "@/lib/server/errors";
 import { logEvent } from "@/lib/server/log";
-import { parseJsonText } from "@/lib/server/route";
 import { verifyCallbackToken } from "./callback-token";
-import { appendEventOnly, withLockedJob } from "./repository";
+import { appendEventAndNotify, withLockedJob } from "./repository";
 import { applyUpstreamJob, type DeliveryVerdict } from "./service";
 
 /** Headers kept on the timeline: enough to tell deliveries apart, nothing that could be a secret. */
 const KEPT_HEADERS = ["content-type", "content-length", "user-agent", "x-request-id", "x-forwarded-for"];
 
-export interface ReceivedCallback {
-  token: string;
-  bodyText: string;
-  headers: Headers;
-  requestId: string;
-}
-
-export async function receiveCallback({ token, bodyText, headers, requestId }: ReceivedCallback): Promise<DeliveryVerdict> {
+/** The job a callback URL's token was issued for; a forged or mangled token is refused and logged. */
+export function authenticateCallback({ token, headers, requestId }: { token: string; headers: Headers; requestId: string }): string {
   const jobId = verifyCallbackToken(token, getEnv().callbackSecret);
   if (!jobId) {
     // Logged for ops, never stored on a job: a forged URL names no job we can trust.
     logEvent("warn", "callback_rejected", { requestId, reason: "bad token", userAgent: headers.get("user-agent") });
     throw new AppError("unauthorized", "This callback URL is not valid.");
   }
+  return jobId;
+}
+
+export async function receiveCallback({ jobId, bodyText, headers }: { jobId: string; bodyText: string; headers: Headers }): Promise<DeliveryVerdict> {
   const keptHeaders = Object.fromEntries(KEPT_HEADERS.flatMap((name) => (headers.has(name) ? [[name, headers.get(name)!]] : [])));
-  const parsed = upstreamJobSchema.safeParse(safeJson(bodyText));
+  const body = parseJson(bodyText);
+  const parsed = upstreamJobSchema.safeParse(body);
   if (!parsed.success) {
-    const reason = bodyText === "" ? "empty body" : "not a Descript job";
+    const reason = bodyText === "" ? "empty" : body === undefined ? "not JSON" : "not a Descript job object";
     await withLockedJob(jobId, (tx, job) =>
-      appendEventOnly(tx, job, {
+      appendEventAndNotify(tx, job, {
         kind: "callback_received",
         verdict: "rejected",
         payload: { raw: bodyText.slice(0, 10_000) },
@@ -39,16 +37,16 @@ export async function receiveCallback({ token, bodyText, headers, requestId }: R
         message: `malformed callback: ${reason}`,
       }),
     );
-    throw new AppError("invalid_input", `The callback body is ${reason === "empty body" ? "empty" : "not a Descript job object"}.`);
+    throw new AppError("invalid_input", `The callback body is ${reason}.`);
   }
-  const verdict = await applyUpstreamJob({ jobId, job: parsed.data, source: "callback", raw: safeJson(bodyText), headers: keptHeaders });
+  const verdict = await applyUpstreamJob({ jobId, job: parsed.data, source: "callback", raw: body, headers: keptHeaders });
   if (verdict === null) throw new AppError("not_found", "The job this callback is for no longer exists.");
   return verdict;
 }
 
-function safeJson(text: string): unknown {
+function parseJson(text: string): unknown {
   try {
-    return parseJsonText(text);
+    return JSON.parse(text);
   } catch {
     return undefined;
   }

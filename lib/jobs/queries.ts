@@ -9,19 +9,22 @@ import { decodeCursor, encodeCursor, toJobDetail, toJobSummary, toUpstreamJob } 
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-function readCursor(cursor: string | undefined, name: string) {
+/** The order Descript's GET /jobs lists in. */
+const UPSTREAM_ORDER = "created_desc";
+
+function readCursor(cursor: string | undefined, order: string) {
   if (cursor === undefined) return null;
-  const decoded = decodeCursor(cursor);
-  if (!decoded) throw new AppError("invalid_input", `"${name}" is not a cursor this API gave out`);
+  const decoded = decodeCursor(cursor, order);
+  if (!decoded) throw new AppError("invalid_input", '"cursor" is not a cursor this list gave out');
   return decoded;
 }
 
 export async function listJobsPage(query: JobListFilters & { cursor?: string }): Promise<JobListPage> {
   const { cursor, ...filters } = query;
-  const { rows, hasMore } = await listJobs(filters, readCursor(cursor, "cursor"));
+  const { rows, hasMore } = await listJobs(filters, readCursor(cursor, query.sort));
   const last = rows.at(-1);
   const sortedAt = (row: NonNullable<typeof last>) => (query.sort === "updated_desc" ? row.updatedAt : row.createdAt);
-  return { data: rows.map(toJobSummary), nextCursor: hasMore && last ? encodeCursor(sortedAt(last), last.id) : null };
+  return { data: rows.map(toJobSummary), nextCursor: hasMore && last ? encodeCursor(query.sort, sortedAt(last), last.id) : null };
 }
 
 export async function getJobDetail(jobId: string): Promise<JobDetail> {
@@ -56,11 +59,11 @@ export async function listUpstreamJobsPage(query: ListJobsQuery): Promise<JobLis
     createdAfter: new Date(Math.max(requestedAfter, oldest)),
     createdBefore: query.created_before ? new Date(query.created_before) : undefined,
     limit: query.limit,
-    after: readCursor(query.cursor, "cursor"),
+    after: readCursor(query.cursor, UPSTREAM_ORDER),
   });
   const last = rows.at(-1);
   return {
     data: rows.map((row) => toUpstreamJob({ ...row, upstreamJobId: row.upstreamJobId! })),
-    pagination: hasMore && last ? { next_cursor: encodeCursor(last.createdAt, last.id) } : {},
+    pagination: hasMore && last ? { next_cursor: encodeCursor(UPSTREAM_ORDER, last.createdAt, last.id) } : {},
   };
 }

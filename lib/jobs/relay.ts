@@ -1,16 +1,19 @@
 import "server-only";
 // Relays a job's final state to the client's own callback_url, from the callback_relays outbox.
 // Every instance runs this loop; SKIP LOCKED claims keep two instances from sending one relay.
+import { getEnv } from "@/lib/server/env";
 import { logEvent } from "@/lib/server/log";
+import { isInternalDestination } from "./relay-target";
 import { claimDueRelays, recordRelayAttempt, type ClaimedRelay } from "./repository";
 
 const POLL_INTERVAL_MS = 2_000;
 const BATCH_SIZE = 20;
 const LEASE_SECONDS = 60;
 const REQUEST_TIMEOUT_MS = 10_000;
-export const MAX_RELAY_ATTEMPTS = 8;
+/** Ten tries: the last comes about eight and a half minutes after the first. */
+export const MAX_RELAY_ATTEMPTS = 10;
 
-/** Seconds before the next try: 1, 2, 4 … capped at ten minutes. */
+/** Seconds before the next try: 1, 2, 4 … 256 (capped at ten minutes). */
 export function relayRetryDelaySeconds(attempts: number): number {
   return Math.min(600, 2 ** (attempts - 1));
 }
@@ -58,6 +61,14 @@ export async function deliverDueRelays(): Promise<number> {
 }
 
 async function deliverRelay(relay: ClaimedRelay): Promise<void> {
+  // The sandbox demo and the tests relay to loopback; a live deployment never relays inward.
+  if (getEnv().descriptMode === "live" && (await isInternalDestination(relay.url))) {
+    await recordRelayAttempt(relay, { delivered: false, abandon: true, retryInSeconds: 0 }, {
+      kind: "relayed",
+      message: "client's callback_url points into a private network: not relayed",
+    });
+    return;
+  }
   let status: number | null = null;
   let failure: string | null = null;
   try {

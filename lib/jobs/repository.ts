@@ -2,6 +2,7 @@ import "server-only";
 // The only code that touches Prisma for jobs. Every write that changes a job runs inside a
 // transaction that also appends to its timeline and announces the change (NOTIFY is delivered at
 // commit, so listeners never hear of a change that was rolled back).
+import { z } from "zod";
 import { Prisma, type EventVerdict, type JobEventKind } from "@/lib/generated/prisma/client";
 import { getDb } from "@/lib/server/db";
 import type { JobListFilters, JobSort } from "./api-types";
@@ -46,8 +47,7 @@ export async function insertSubmittingJob(job: NewJob, event: NewEvent): Promise
         files: { create: job.files },
       },
     });
-    await appendEvent(tx, row.id, event);
-    await notifyJobChanged(tx, row);
+    await appendEventAndNotify(tx, row, event);
     return row;
   });
 }
@@ -65,20 +65,21 @@ export async function withLockedJob<T>(jobId: string, change: (tx: Tx, job: JobW
   });
 }
 
-/** Writes a change to the job row, bumping its version, and announces it. */
+/** Writes a change to the job row, bumping its version, and announces it. Pair with appendEvent. */
 export async function updateJob(tx: Tx, jobId: string, data: Prisma.JobUpdateInput): Promise<JobRow> {
   const row = await tx.job.update({ where: { id: jobId }, data: { ...data, version: { increment: 1 } } });
   await notifyJobChanged(tx, row);
   return row;
 }
 
+/** Appends to the timeline without announcing: for use beside updateJob, which announces. */
 export async function appendEvent(tx: Tx, jobId: string, event: NewEvent): Promise<void> {
   await tx.jobEvent.create({
     data: {
       jobId,
       kind: event.kind,
       verdict: event.verdict,
-      payload: toJson(event.payload),
+      payload: toStorableJson(event.payload),
       headers: event.headers,
       httpStatus: event.httpStatus,
       message: event.message,
@@ -87,7 +88,7 @@ export async function appendEvent(tx: Tx, jobId: string, event: NewEvent): Promi
 }
 
 /** Appends a timeline entry that changes nothing else (a duplicate, a stale or rejected delivery). */
-export async function appendEventOnly(tx: Tx, job: JobRow, event: NewEvent): Promise<void> {
+export async function appendEventAndNotify(tx: Tx, job: JobRow, event: NewEvent): Promise<void> {
   await appendEvent(tx, job.id, event);
   await notifyJobChanged(tx, job);
 }
@@ -120,8 +121,8 @@ export function findJob(jobId: string): Promise<JobWithFiles | null> {
   return getDb().job.findUnique({ where: { id: jobId }, include: jobWithFiles });
 }
 
-export function findJobByUpstreamId(upstreamJobId: string): Promise<JobWithFiles | null> {
-  return getDb().job.findUnique({ where: { upstreamJobId }, include: jobWithFiles });
+export function findJobByUpstreamId(upstreamJobId: string, db: Tx = getDb()): Promise<JobWithFiles | null> {
+  return db.job.findUnique({ where: { upstreamJobId }, include: jobWithFiles });
 }
 
 export function findJobEvents(jobId: string) {
@@ -141,6 +142,12 @@ export interface Keyset {
   id: string;
 }
 
+/** Rows past `after` in (field, id) order: the tie on equal timestamps is broken by id. */
+function beyond(field: "createdAt" | "updatedAt", direction: "asc" | "desc", after: Keyset): Prisma.JobWhereInput {
+  const past = direction === "desc" ? "lt" : "gt";
+  return { OR: [{ [field]: { [past]: after.at } }, { [field]: after.at, id: { [past]: after.id } }] };
+}
+
 /** The console's list: filters, then keyset paging on (sort field, id), one row over to know if more follow. */
 export async function listJobs(
   query: JobListFilters,
@@ -157,10 +164,7 @@ export async function listJobs(
   if (query.createdFrom) filters.push({ createdAt: { gte: new Date(query.createdFrom) } });
   if (query.createdTo) filters.push({ createdAt: { lt: new Date(query.createdTo) } });
   if (query.q) filters.push({ OR: textMatches(query.q) });
-  if (after) {
-    const beyond = direction === "desc" ? "lt" : "gt";
-    filters.push({ OR: [{ [field]: { [beyond]: after.at } }, { [field]: after.at, id: { [beyond]: after.id } }] });
-  }
+  if (after) filters.push(beyond(field, direction, after));
   const rows = await getDb().job.findMany({
     where: { AND: filters },
     orderBy: [{ [field]: direction }, { id: direction }],
@@ -171,14 +175,15 @@ export async function listJobs(
 }
 
 function textMatches(text: string): Prisma.JobWhereInput[] {
-  const contains = { contains: text, mode: "insensitive" as const };
+  // Prisma passes `contains` to LIKE unescaped: a user's % or _ must match itself, not everything.
+  const contains = { contains: text.replace(/[\\%_]/g, "\\$&"), mode: "insensitive" as const };
   const matches: Prisma.JobWhereInput[] = [
     { upstreamJobId: contains },
     { projectId: contains },
     { projectName: contains },
     { files: { some: { reference: contains } } },
   ];
-  if (/^[0-9a-f-]{36}$/i.test(text)) matches.push({ id: text.toLowerCase() });
+  if (z.uuid().safeParse(text).success) matches.push({ id: text.toLowerCase() });
   return matches;
 }
 
@@ -197,9 +202,7 @@ export async function listUpstreamJobs(filter: {
   ];
   if (filter.projectId) filters.push({ projectId: filter.projectId });
   if (filter.type) filters.push({ type: filter.type });
-  if (filter.after) {
-    filters.push({ OR: [{ createdAt: { lt: filter.after.at } }, { createdAt: filter.after.at, id: { lt: filter.after.id } }] });
-  }
+  if (filter.after) filters.push(beyond("createdAt", "desc", filter.after));
   const rows = await getDb().job.findMany({
     where: { AND: filters },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
@@ -228,32 +231,44 @@ export function claimDueRelays(limit: number, leaseSeconds: number): Promise<Cla
     UPDATE callback_relays SET attempts = attempts + 1, next_attempt_at = now() + make_interval(secs => ${leaseSeconds})
     WHERE id IN (
       SELECT id FROM callback_relays
-      WHERE delivered_at IS NULL AND abandoned_at IS NULL AND next_attempt_at <= now()
+      WHERE next_attempt_at <= now()
       ORDER BY next_attempt_at LIMIT ${limit}
       FOR UPDATE SKIP LOCKED
     )
     RETURNING id, job_id, url, body, attempts`;
 }
 
+/**
+ * Records one attempt's outcome. Guarded by the attempt count it was claimed with: if the lease ran
+ * out and another instance claimed the relay meanwhile, this late result is dropped. Times come
+ * from the database's clock, like the claim's.
+ */
 export async function recordRelayAttempt(
   relay: ClaimedRelay,
   outcome: { delivered: boolean; abandon: boolean; retryInSeconds: number },
   event: NewEvent,
 ): Promise<void> {
   await getDb().$transaction(async (tx) => {
-    await tx.callbackRelay.update({
-      where: { id: relay.id },
-      data: outcome.delivered
-        ? { deliveredAt: new Date() }
-        : outcome.abandon
-          ? { abandonedAt: new Date() }
-          : { nextAttemptAt: new Date(Date.now() + outcome.retryInSeconds * 1000) },
-    });
+    const updated = outcome.delivered
+      ? await tx.$executeRaw`UPDATE callback_relays SET delivered_at = now(), next_attempt_at = NULL WHERE id = ${relay.id}::uuid AND attempts = ${relay.attempts}`
+      : outcome.abandon
+        ? await tx.$executeRaw`UPDATE callback_relays SET abandoned_at = now(), next_attempt_at = NULL WHERE id = ${relay.id}::uuid AND attempts = ${relay.attempts}`
+        : await tx.$executeRaw`UPDATE callback_relays SET next_attempt_at = now() + make_interval(secs => ${outcome.retryInSeconds}) WHERE id = ${relay.id}::uuid AND attempts = ${relay.attempts}`;
+    if (updated === 0) return;
     const job = await tx.job.findUniqueOrThrow({ where: { id: relay.job_id } });
-    await appendEventOnly(tx, job, event);
+    await appendEventAndNotify(tx, job, event);
   });
 }
 
-function toJson(value: unknown): Prisma.InputJsonValue | undefined {
-  return value === undefined || value === null ? undefined : (value as Prisma.InputJsonValue);
+/**
+ * Makes a payload storable and safe to show: Postgres jsonb refuses the NUL character (kept as the
+ * text "\u0000" instead), and a callback_url is a capability that belongs in no timeline.
+ */
+export function toStorableJson(value: unknown): Prisma.InputJsonValue | undefined {
+  if (value === undefined || value === null) return undefined;
+  const text = JSON.stringify(value, (key, item: unknown) => {
+    if (key === "callback_url") return undefined;
+    return typeof item === "string" ? item.replaceAll("\u0000", "\\u0000") : item;
+  });
+  return JSON.parse(text) as Prisma.InputJsonValue;
 }

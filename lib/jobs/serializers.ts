@@ -136,17 +136,24 @@ export function toJobDetail(job: JobRowForView, events: EventRow[]): JobDetail {
   };
 }
 
-/** Opaque keyset cursors: the sort value and id of the last row of a page. */
-export function encodeCursor(at: Date, id: string): string {
-  return Buffer.from(JSON.stringify([at.toISOString(), id])).toString("base64url");
+/**
+ * Opaque keyset cursors: the order they were made for, and the sort value and id of the last row
+ * of a page. A cursor used with another order, or tampered with, decodes to null.
+ */
+export function encodeCursor(order: string, at: Date, id: string): string {
+  return Buffer.from(JSON.stringify([order, at.toISOString(), id])).toString("base64url");
 }
 
-export function decodeCursor(cursor: string): { at: Date; id: string } | null {
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function decodeCursor(cursor: string, order: string): { at: Date; id: string } | null {
   try {
     const value: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    if (!Array.isArray(value) || typeof value[0] !== "string" || typeof value[1] !== "string") return null;
-    const at = new Date(value[0]);
-    return Number.isNaN(at.getTime()) ? null : { at, id: value[1] };
+    if (!Array.isArray(value) || value.length !== 3) return null;
+    const [madeFor, time, id] = value as unknown[];
+    if (madeFor !== order || typeof time !== "string" || typeof id !== "string" || !UUID.test(id)) return null;
+    const at = new Date(time);
+    return Number.isNaN(at.getTime()) ? null : { at, id };
   } catch {
     return null;
   }

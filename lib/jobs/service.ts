@@ -7,14 +7,17 @@ import type { CreatableJobType, CreateJobRequest, CreateJobResponse, UpstreamJob
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { getEnv } from "@/lib/server/env";
 import { AppError } from "@/lib/server/errors";
+import { logEvent } from "@/lib/server/log";
 import { signCallbackToken } from "./callback-token";
 import { kickRelayWorker } from "./relay";
 import {
   appendEvent,
-  appendEventOnly,
+  appendEventAndNotify,
   enqueueRelay,
   findJob,
+  findJobByUpstreamId,
   insertSubmittingJob,
+  toStorableJson,
   updateJob,
   upsertFiles,
   withLockedJob,
@@ -47,7 +50,7 @@ export async function submitJob({ type, body, submittedBy }: SubmitJobInput): Pr
   const job = await insertSubmittingJob(
     {
       type,
-      request: request as Prisma.InputJsonValue,
+      request: toStorableJson(request) ?? {},
       projectId: request.project_id ?? null,
       projectName: ("project_name" in request ? request.project_name : undefined) ?? null,
       submittedBy,
@@ -58,14 +61,21 @@ export async function submitJob({ type, body, submittedBy }: SubmitJobInput): Pr
   );
   const env = getEnv();
   const callbackUrl = `${env.publicBaseUrl}/api/callbacks/descript/${signCallbackToken(job.id, env.callbackSecret)}`;
+  let answer: CreateJobResponse;
   try {
-    const answer = await getDescriptClient().createJob(type, { ...request, callback_url: callbackUrl });
-    await recordCreateAnswer(job.id, answer);
-    return { jobId: job.id, answer };
+    answer = await getDescriptClient().createJob(type, { ...request, callback_url: callbackUrl });
   } catch (error) {
-    await recordCreateFailure(job.id, error);
+    await recordCreateFailure(job.id, error).catch((recordError: unknown) =>
+      logEvent("error", "create_failure_not_recorded", { jobId: job.id, error: (recordError as Error).message }),
+    );
     throw error;
   }
+  // Upstream has created the job: the client must hear so even if recording the answer fails,
+  // or it may retry and start a second paid job. The callback still carries the ids to this row.
+  await recordCreateAnswer(job.id, answer).catch((recordError: unknown) =>
+    logEvent("error", "create_answer_not_recorded", { jobId: job.id, upstreamJobId: answer.job_id, error: (recordError as Error).message }),
+  );
+  return { jobId: job.id, answer };
 }
 
 async function recordCreateAnswer(jobId: string, answer: CreateJobResponse): Promise<void> {
@@ -81,7 +91,7 @@ async function recordCreateAnswer(jobId: string, answer: CreateJobResponse): Pro
     });
     await appendEvent(tx, jobId, {
       kind: "upstream_answered",
-      verdict: decision.verdict === "applied" ? "applied" : "stale",
+      verdict: decision.verdict,
       httpStatus: 201,
       payload: answer,
       message: `Descript created job ${answer.job_id}`,
@@ -95,17 +105,19 @@ async function recordCreateFailure(jobId: string, error: unknown): Promise<void>
       // A 4xx means upstream created nothing. After a 5xx it may have: the job stays submitting,
       // and a callback, if one comes, still lands on it.
       const isRefusal = error.status < 500 && canReject(job.state);
-      if (isRefusal) await updateJob(tx, jobId, { state: "rejected", errorMessage: error.message });
-      await appendEvent(tx, jobId, {
+      const event: NewEvent = {
         kind: "upstream_rejected",
         verdict: isRefusal ? "applied" : undefined,
         httpStatus: error.status,
         payload: error.body,
         message: isRefusal ? error.message : `${error.message}; Descript may still have created the job`,
-      });
+      };
+      if (!isRefusal) return appendEventAndNotify(tx, job, event);
+      await updateJob(tx, jobId, { state: "rejected", errorMessage: error.message });
+      await appendEvent(tx, jobId, event);
     } else {
       const message = error instanceof UpstreamUnavailableError ? error.message : String(error);
-      await appendEvent(tx, jobId, { kind: "upstream_unreachable", message: `${message}; Descript may still have created the job` });
+      await appendEventAndNotify(tx, job, { kind: "upstream_unreachable", message: `${message}; Descript may still have created the job` });
     }
   });
 }
@@ -121,31 +133,35 @@ export interface ApplyUpstreamJobInput {
 
 /** Applies one report of upstream's view of a job. Returns null when the job does not exist. */
 export async function applyUpstreamJob(input: ApplyUpstreamJobInput): Promise<DeliveryVerdict | null> {
+  // Text from upstream goes into text and jsonb columns, neither of which takes a NUL character.
+  const job = toStorableJson(input.job) as UpstreamJob;
   const event = (verdict: DeliveryVerdict, message?: string): NewEvent => ({
     kind: input.source === "callback" ? "callback_received" : "poll_result",
     verdict,
-    payload: input.raw ?? input.job,
+    payload: input.raw ?? job,
     headers: input.headers,
-    message: message ?? `${input.job.job_state}${input.job.result ? `/${input.job.result.status}` : ""}: ${verdict}`,
+    message: message ?? `${job.job_state}${job.result ? `/${job.result.status}` : ""}: ${verdict}`,
   });
   let relayQueued = false;
   const verdict = await withLockedJob(input.jobId, async (tx, row) => {
-    if (row.upstreamJobId !== null && row.upstreamJobId !== input.job.job_id) {
-      await appendEventOnly(tx, row, event("rejected", `names job ${input.job.job_id}, but this job is ${row.upstreamJobId}`));
+    const owner = row.upstreamJobId === null ? await findJobByUpstreamId(job.job_id, tx) : null;
+    if ((row.upstreamJobId ?? job.job_id) !== job.job_id || (owner && owner.id !== row.id)) {
+      await appendEventAndNotify(tx, row, event("rejected", `names job ${job.job_id}, which is not this job`));
       return "rejected" as const;
     }
-    const progressUpdatedAt = input.job.progress?.last_update_at ? new Date(input.job.progress.last_update_at) : null;
-    const decision = decideObservation(row, { state: input.job.job_state, progressUpdatedAt });
+    const progressUpdatedAt = job.progress?.last_update_at ? new Date(job.progress.last_update_at) : null;
+    const decision = decideObservation(row, { state: job.job_state, progressUpdatedAt });
     if (decision.verdict !== "applied") {
-      await appendEventOnly(tx, row, event(decision.verdict));
+      await appendEventAndNotify(tx, row, event(decision.verdict));
       return decision.verdict;
     }
-    const updated = await updateJob(tx, row.id, changesFromUpstream(row, input.job, decision.next));
-    await upsertFiles(tx, row.id, fileResults(row, input.job));
+    const updated = await updateJob(tx, row.id, changesFromUpstream(row, job, decision.next));
+    await upsertFiles(tx, row.id, fileResults(row, job));
     await appendEvent(tx, row.id, event("applied"));
+    if (decision.next === "cancelled") await appendEvent(tx, row.id, { kind: "cancelled", message: "the job was cancelled" });
     if (isTerminal(decision.next) && row.clientCallbackUrl) {
       const files = await tx.jobFile.findMany({ where: { jobId: row.id } });
-      const body = toUpstreamJob({ ...updated, files, upstreamJobId: input.job.job_id });
+      const body = toUpstreamJob({ ...updated, files, upstreamJobId: job.job_id });
       await enqueueRelay(tx, { jobId: row.id, url: row.clientCallbackUrl, body: body as Prisma.InputJsonValue });
       relayQueued = true;
     }
@@ -168,16 +184,20 @@ function changesFromUpstream(row: JobWithFiles, job: UpstreamJob, next: JobState
     projectUrl: job.project_url ?? row.projectUrl,
     upstreamCreatedAt: new Date(job.created_at),
     upstreamStoppedAt: job.stopped_at ? new Date(job.stopped_at) : null,
-    ...(job.progress
-      ? {
-          progressLabel: job.progress.label ?? null,
-          progressPercent: job.progress.percent ?? null,
-          progressUpdatedAt: job.progress.last_update_at ? new Date(job.progress.last_update_at) : new Date(),
-        }
-      : {}),
+    // Progress means something only while a job runs; clearing it at the end makes every order of
+    // deliveries converge on the same row.
+    ...(isTerminal(next)
+      ? { progressLabel: null, progressPercent: null, progressUpdatedAt: null }
+      : job.progress
+        ? {
+            progressLabel: job.progress.label ?? null,
+            progressPercent: job.progress.percent ?? null,
+            progressUpdatedAt: job.progress.last_update_at ? new Date(job.progress.last_update_at) : null,
+          }
+        : {}),
     ...(result
       ? {
-          result: result as Prisma.InputJsonValue,
+          result: toStorableJson(result),
           outcome,
           errorMessage: result.error_message ?? null,
           errorCode: result.error_code ?? null,
@@ -240,26 +260,39 @@ export async function cancelJob({ jobId, reason, requestedBy }: CancelJobInput):
   try {
     await client.cancelJob(requested.upstreamJobId);
   } catch (error) {
-    await withLockedJob(jobId, (tx, job) =>
-      appendEventOnly(tx, job, {
+    await settleFailedCancel(jobId, requested, error);
+    throw error;
+  }
+  await withLockedJob(jobId, (tx, job) =>
+    appendEventAndNotify(tx, job, { kind: "cancel_accepted", httpStatus: 204, message: "Descript accepted the cancel" }),
+  );
+  // Confirm by reading back; if that fails the job stays cancel_requested until a callback or poll settles it.
+  await refreshJob(jobId).catch(() => null);
+}
+
+/**
+ * Upstream refused the DELETE. Often the job simply finished first: what upstream reports now is
+ * the truth to keep. Only if it still reports the job active does the job leave cancel_requested,
+ * back to that state (or to where it was, when upstream cannot be asked).
+ */
+async function settleFailedCancel(jobId: string, requested: { before: JobState; upstreamJobId: string }, error: unknown): Promise<void> {
+  try {
+    const reported = await getDescriptClient().getJob(requested.upstreamJobId).catch(() => null);
+    if (reported) await applyUpstreamJob({ jobId, job: reported, source: "poll" });
+    await withLockedJob(jobId, async (tx, job) => {
+      const event: NewEvent = {
         kind: "cancel_failed",
         httpStatus: error instanceof UpstreamHttpError ? error.status : undefined,
         payload: error instanceof UpstreamHttpError ? error.body : undefined,
         message: (error as Error).message,
-      }),
-    );
-    // Often the job simply finished first: what upstream reports now is the truth to keep.
-    const reported = await client.getJob(requested.upstreamJobId).catch(() => null);
-    if (reported) await applyUpstreamJob({ jobId, job: reported, source: "poll" });
-    await withLockedJob(jobId, async (tx, job) => {
-      if (job.state !== "cancel_requested") return;
-      await updateJob(tx, jobId, { state: stateAfterFailedCancel(reported?.job_state ?? null, requested.before), cancelRequestedAt: null });
+      };
+      if (job.state !== "cancel_requested") return appendEventAndNotify(tx, job, event);
+      const next = stateAfterFailedCancel(reported?.job_state ?? null, requested.before);
+      await updateJob(tx, jobId, { state: next, cancelRequestedAt: null });
+      await appendEvent(tx, jobId, { ...event, message: `${event.message}; the job is ${next} again` });
     });
-    throw error;
+  } catch (settleError) {
+    // The caller reports the upstream error; this one only reaches the log.
+    logEvent("error", "failed_cancel_not_settled", { jobId, error: (settleError as Error).message });
   }
-  await withLockedJob(jobId, async (tx, job) =>
-    appendEventOnly(tx, job, { kind: "cancelled", httpStatus: 204, message: "Descript accepted the cancel" }),
-  );
-  // Confirm by reading back; if that fails the job stays cancel_requested until a callback or poll settles it.
-  await refreshJob(jobId).catch(() => null);
 }

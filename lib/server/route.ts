@@ -126,12 +126,6 @@ export function parseJsonText(text: string): unknown {
   }
 }
 
-export async function parseJsonBody<T>(request: Request, schema: z.ZodType<T>): Promise<T> {
-  const parsed = schema.safeParse(parseJsonText(await readBodyText(request)));
-  if (!parsed.success) throw invalidInputFromZod(parsed.error, "body");
-  return parsed.data;
-}
-
 export function parseSearchParams<T>(request: NextRequest, schema: z.ZodType<T>): T {
   const parsed = schema.safeParse(Object.fromEntries(request.nextUrl.searchParams));
   if (!parsed.success) throw invalidInputFromZod(parsed.error, "query");

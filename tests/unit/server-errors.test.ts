@@ -17,7 +17,6 @@ describe("ERROR_STATUS", () => {
       not_found: 404,
       conflict: 409,
       payload_too_large: 413,
-      unsupported_media_type: 415,
       rate_limit_exceeded: 429,
       internal_error: 500,
       upstream_error: 502,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { JobDetail } from "@/lib/jobs/api-types";
-import { submitImport, waitForDetail } from "../../support/jobs";
-import { consoleApi, uniqueName } from "../../support/stack";
+import { getDetail, submitImport, waitForDetail } from "../../support/jobs";
+import { consoleApi, sandboxControl, uniqueName } from "../../support/stack";
 
 const cancel = (localId: string, body: unknown = {}) =>
   consoleApi<JobDetail & { code?: string }>(`/api/jobs/${localId}/cancel`, {
@@ -25,7 +25,24 @@ describe("cancelling a job", () => {
     expect(reports.every((event) => event.verdict === "applied" || event.verdict === "duplicate")).toBe(true);
   });
 
-  it("keeps a job that already finished in its true final state and answers 409", async () => {
+  it("puts the job back as it was when upstream refuses the cancel, with the failure on its timeline", async () => {
+    const { localId } = await submitImport(uniqueName("refused cancel #stall"), { "a.mp4": "https://media.example.com/a.mp4" });
+    // The client tries a DELETE three times (a cancel is safe to retry); all three meet a 503.
+    await sandboxControl("faults", { status: 503, count: 3 });
+    const answer = await cancel(localId, { reason: "try anyway" });
+    expect(answer.status).toBe(502);
+    expect(answer.body).toMatchObject({ code: "upstream_error" });
+    const job = await getDetail(localId);
+    // Upstream, asked afterwards, still runs the job: Jobdeck says so rather than "cancel requested".
+    expect(job.state).toBe("running");
+    const failure = job.events.find((event) => event.kind === "cancel_failed");
+    expect(failure).toMatchObject({ httpStatus: 503 });
+    expect(failure?.message).toContain("running again");
+    const retry = await cancel(localId);
+    expect(retry.body.state).toBe("cancelled");
+  });
+
+  it("refuses to cancel a job it knows has finished, with 409", async () => {
     const { localId } = await submitImport(uniqueName("done"), { "a.mp4": "https://media.example.com/a.mp4" });
     await waitForDetail(localId, (job) => job.state === "stopped", "the import to stop");
     const answer = await cancel(localId);

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { JobListPage, JobSummary } from "@/lib/jobs/api-types";
 import { submitImport, waitForDetail } from "../../support/jobs";
-import { consoleApi, uniqueName } from "../../support/stack";
+import { consoleApi, uniqueName, withDatabase } from "../../support/stack";
 
 const list = (query: Record<string, string>) => consoleApi<JobListPage>(`/api/jobs?${new URLSearchParams(query)}`);
 
@@ -26,6 +26,35 @@ describe("the console's job API", () => {
     expect(byFile.body.data.map((job) => job.id)).toEqual([jobs[3]!.localId]);
     const byUpstreamId = await list({ q: jobs[2]!.upstreamJobId });
     expect(byUpstreamId.body.data.map((job) => job.id)).toEqual([jobs[2]!.localId]);
+  });
+
+  it("matches % and _ in free text literally, not as wildcards", async () => {
+    expect((await list({ q: tag.replace("-", "_") })).body.data).toEqual([]);
+    expect((await list({ q: `${tag}%` })).body.data).toEqual([]);
+    expect((await list({ q: "%" })).body.data.every((job) => JSON.stringify(job).includes("%"))).toBe(true);
+  });
+
+  it("breaks ties between jobs created at the same instant by id, in both orders", async () => {
+    const name = uniqueName("tie");
+    const ids = await withDatabase(async (db) => {
+      const { rows } = await db.query<{ id: string }>(
+        `INSERT INTO jobs (id, type, state, request, submitted_by, project_name, created_at, updated_at)
+         SELECT gen_random_uuid(), 'agent', 'queued', '{}', 'test', $1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'
+         FROM generate_series(1, 3) RETURNING id`,
+        [name],
+      );
+      return rows.map((row) => row.id).sort();
+    });
+    for (const sort of ["created_desc", "created_asc"]) {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: { body: JobListPage } = await list({ q: name, sort, limit: "1", ...(cursor ? { cursor } : {}) });
+        seen.push(...page.body.data.map((job) => job.id));
+        cursor = page.body.nextCursor;
+      } while (cursor);
+      expect(seen).toEqual(sort === "created_asc" ? ids : [...ids].reverse());
+    }
   });
 
   it("filters by outcome and state", async () => {
@@ -53,7 +82,9 @@ describe("the console's job API", () => {
   });
 
   it("answers bad queries with one problem+json shape naming the parameter", async () => {
-    const queries: Array<Record<string, string>> = [{ state: "exploded" }, { limit: "0" }, { cursor: "not-a-cursor" }, { unknown: "1" }, { createdFrom: "yesterday" }];
+    const createdDesc = await list({ q: tag, limit: "1" });
+    const queries: Array<Record<string, string>> = [{ state: "exploded" }, { limit: "0" }, { cursor: "not-a-cursor" },
+      { sort: "created_asc", cursor: createdDesc.body.nextCursor ?? "" }, { unknown: "1" }, { createdFrom: "yesterday" }];
     for (const query of queries) {
       const answer = await consoleApi<{ status: number; code: string; detail: string; requestId: string }>(`/api/jobs?${new URLSearchParams(query)}`);
       expect(answer.status, JSON.stringify(query)).toBe(400);

@@ -108,7 +108,7 @@ describe("the Descript-compatible proxy", () => {
     const cases: Array<[string, unknown, RegExp]> = [
       ["/jobs/agent", { prompt: "x", project_name: "p", fps: 30 }, /"fps" is not allowed/],
       ["/jobs/agent", { project_name: "p" }, /"prompt" is required/],
-      ["/jobs/publish", { project_id: "p", resolution: "8K" }, /"resolution" must be one of \[480p, 720p, 1080p, 1440p, 4K\]/],
+      ["/jobs/publish", { project_id: "9f36ee32-5a2c-47e7-b1a3-94991d3e3ddb", resolution: "8K" }, /"resolution" must be one of \[480p, 720p, 1080p, 1440p, 4K\]/],
       ["/jobs/import/project_media", { project_id: 42 }, /"project_id" must be a string/],
       ["/jobs/import/project_media", "{oops", /JSON/],
     ];
@@ -120,6 +120,14 @@ describe("the Descript-compatible proxy", () => {
     const huge = await proxyPost("/jobs/agent", { project_name: "p", prompt: "x".repeat(1024 * 1024 + 1) });
     expect(huge.status).toBe(413);
     expect(await jobCount()).toBe(before);
+  });
+
+  it("answers a DELETE of a job that has ended with 204 and changes nothing, as Descript does", async () => {
+    const { upstreamJobId } = await submitImport(uniqueName("ended"), { "a.mp4": "https://media.example.com/a.mp4" });
+    const finished = await viaJobdeck.waitUntilDone(upstreamJobId);
+    await expect(viaJobdeck.cancel(upstreamJobId)).resolves.toBeNull();
+    await expect(direct.cancel(upstreamJobId)).resolves.toBeNull();
+    expect(await viaJobdeck.getJob(upstreamJobId)).toEqual(finished);
   });
 
   it("answers 404 in Descript's shape for a job it does not know", async () => {

@@ -43,8 +43,13 @@ describe("secrets", () => {
       expect(logs).not.toContain(secret);
     }
     // The per-job callback URL is derived from the secret: Descript has it, nobody else does.
-    const callbackToken = `/api/callbacks/descript/${ok.localId}.`;
-    expect(answers.join("\n")).not.toContain(callbackToken);
-    expect(stored).not.toContain(callbackToken);
+    for (const job of [ok, failed, stalled]) {
+      const callbackPath = `/api/callbacks/descript/${job.localId}.`;
+      expect(answers.join("\n")).not.toContain(callbackPath);
+      expect(stored).not.toContain(callbackPath);
+      expect(logs).not.toContain(callbackPath);
+    }
+    // The forged callback above was refused and logged, without its token.
+    expect(logs).toContain('"event":"callback_rejected"');
   });
 });
