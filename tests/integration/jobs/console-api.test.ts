@@ -5,6 +5,18 @@ import { consoleApi, uniqueName, withDatabase } from "../../support/stack";
 
 const list = (query: Record<string, string>) => consoleApi<JobListPage>(`/api/jobs?${new URLSearchParams(query)}`);
 
+/** Follows nextCursor to the end, returning the ids of every page in order. */
+async function listAllIds(query: Record<string, string>): Promise<string[]> {
+  const seen: string[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: { body: JobListPage } = await list({ ...query, ...(cursor ? { cursor } : {}) });
+    seen.push(...page.body.data.map((job) => job.id));
+    cursor = page.body.nextCursor;
+  } while (cursor);
+  return seen;
+}
+
 describe("the console's job API", () => {
   const tag = uniqueName("console").replaceAll(" ", "-");
   const jobs: Array<{ localId: string; upstreamJobId: string }> = [];
@@ -46,13 +58,7 @@ describe("the console's job API", () => {
       return rows.map((row) => row.id).sort();
     });
     for (const sort of ["created_desc", "created_asc"]) {
-      const seen: string[] = [];
-      let cursor: string | null = null;
-      do {
-        const page: { body: JobListPage } = await list({ q: name, sort, limit: "1", ...(cursor ? { cursor } : {}) });
-        seen.push(...page.body.data.map((job) => job.id));
-        cursor = page.body.nextCursor;
-      } while (cursor);
+      const seen = await listAllIds({ q: name, sort, limit: "1" });
       expect(seen).toEqual(sort === "created_asc" ? ids : [...ids].reverse());
     }
   });
@@ -67,13 +73,7 @@ describe("the console's job API", () => {
 
   it("pages with keyset cursors in both sort orders without duplicates or gaps", async () => {
     for (const sort of ["created_desc", "created_asc", "updated_desc"]) {
-      const seen: string[] = [];
-      let cursor: string | null = null;
-      do {
-        const page: { body: JobListPage } = await list({ q: tag, sort, limit: "2", ...(cursor ? { cursor } : {}) });
-        seen.push(...page.body.data.map((job) => job.id));
-        cursor = page.body.nextCursor;
-      } while (cursor);
+      const seen = await listAllIds({ q: tag, sort, limit: "2" });
       expect(new Set(seen).size).toBe(5);
       expect(seen).toHaveLength(5);
       if (sort === "created_asc") expect(seen).toEqual(jobs.map((job) => job.localId));
