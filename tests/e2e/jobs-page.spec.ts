@@ -27,7 +27,9 @@ test("dark mode follows the system's colour scheme", async ({ browser }) => {
   expect(brightness(dark)).toBeLessThan(brightness(light));
 });
 
-test("an import submitted through the API shows up with its partial outcome", async ({ page, request }) => {
+test("the table follows a job live, from submission to its partial outcome, without a reload", async ({ page, request }) => {
+  await page.goto("/jobs");
+  await expect(page.getByText("Live", { exact: true })).toBeVisible();
   const projectName = `e2e partial ${Date.now()}`;
   const created = await request.post("/api/v1/jobs/import/project_media", {
     data: {
@@ -42,10 +44,23 @@ test("an import submitted through the API shows up with its partial outcome", as
   expect(created.status()).toBe(201);
   const { job_id: jobId } = (await created.json()) as { job_id: string };
 
-  await page.goto("/jobs");
+  // No reload and no polling: the change stream (LISTEN/NOTIFY) brings the row and its outcome.
   const row = page.getByRole("row").filter({ hasText: jobId });
   await expect(row).toContainText(projectName);
-  // The table refreshes by itself until the callback has settled the job.
-  await expect(row).toContainText("partial", { timeout: 20_000 });
+  await expect(row).toContainText("partial");
   await expect(row).toContainText("2/3 (1 failed)");
+});
+
+test("a cancel shows up in the table as it happens", async ({ page, request }) => {
+  await page.goto("/jobs");
+  await expect(page.getByText("Live", { exact: true })).toBeVisible();
+  // #stall: the job keeps running upstream until it is cancelled.
+  const created = await request.post("/api/v1/jobs/import/project_media", {
+    data: { project_name: `e2e stuck #stall ${Date.now()}`, add_media: { "long.mp4": { url: "https://media.example.com/long.mp4" } } },
+  });
+  const { job_id: jobId } = (await created.json()) as { job_id: string };
+  const row = page.getByRole("row").filter({ hasText: jobId });
+  await expect(row).toContainText("queued");
+  expect((await request.delete(`/api/v1/jobs/${jobId}`)).status()).toBe(204);
+  await expect(row).toContainText("cancelled");
 });
