@@ -93,7 +93,9 @@ async function recordCreateAnswer(jobId: string, answer: CreateJobResponse): Pro
       kind: "upstream_answered",
       verdict: decision.verdict,
       httpStatus: 201,
-      payload: answer,
+      // Signed upload URLs let anyone holding them write into the project: the client has them, the
+      // timeline keeps only which media they were for.
+      payload: answer.upload_urls ? { ...answer, upload_urls: Object.keys(answer.upload_urls) } : answer,
       message: `Descript created job ${answer.job_id}`,
     });
   });
