@@ -130,6 +130,23 @@ describe("the Descript-compatible proxy", () => {
     expect(await viaJobdeck.getJob(upstreamJobId)).toEqual(finished);
   });
 
+  it("hands a direct upload's signed URL to the client and keeps it out of the timeline", async () => {
+    const created = await proxyPost("/jobs/import/project_media", {
+      project_name: uniqueName("upload"),
+      add_media: { "camera.mp4": { content_type: "video/mp4", file_size: 1024 } },
+    });
+    expect(created.status).toBe(201);
+    const uploadUrls = created.body.upload_urls as Record<string, unknown>;
+    expect(Object.keys(uploadUrls)).toEqual(["camera.mp4"]);
+    const signed = JSON.stringify(uploadUrls["camera.mp4"]);
+    const stored = await withDatabase(async (db) =>
+      JSON.stringify((await db.query("SELECT payload FROM job_events WHERE job_id = (SELECT id FROM jobs WHERE upstream_job_id = $1)", [created.body.job_id])).rows),
+    );
+    expect(stored).toContain("camera.mp4");
+    expect(stored).not.toContain(signed.slice(1, -1));
+    await viaJobdeck.cancel(created.body.job_id as string);
+  });
+
   it("answers 404 in Descript's shape for a job it does not know", async () => {
     const error = await viaJobdeck.getJob("project-media-import-00000000-0000-4000-8000-000000000000").catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(DescriptApiError);
