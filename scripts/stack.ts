@@ -53,7 +53,7 @@ export async function startStack({ profile, withSandbox }: StackOptions): Promis
   if (profile === "test") {
     delete source.DESCRIPT_API_TOKEN; // tests never spend a real token
     // A token unlike any other string, so tests can prove it leaks into no answer, log or row.
-    source.SANDBOX_TOKEN ??= `sandbox-${crypto.randomBytes(12).toString("hex")}`;
+    source.SANDBOX_TOKEN ??= `sandbox:${crypto.randomBytes(12).toString("hex")}`;
     source.JOBDECK_APP_LOG ??= path.join(ROOT, ".data", "test-results", "app.log");
   }
   const config: Config = parseConfig(source);
@@ -80,7 +80,11 @@ export async function startStack({ profile, withSandbox }: StackOptions): Promis
     if (withSandbox && config.descriptMode === "sandbox") {
       // Imported only here: the sandbox is the upstream, not part of the app.
       const { createSandbox } = await import("../lib/sandbox/server");
-      const sandbox = createSandbox({ token: config.sandbox.token, speed: config.sandbox.speed });
+      const sandbox = createSandbox({
+        token: config.sandbox.token,
+        speed: config.sandbox.speed,
+        logError: (line) => log(`sandbox: ${line}`),
+      });
       const { baseUrl } = await sandbox.listen(config.sandbox.port);
       log(`sandbox (emulated Descript API) at ${baseUrl}, speed ×${config.sandbox.speed}`);
       stoppers.push(() => sandbox.close());

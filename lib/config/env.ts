@@ -2,7 +2,8 @@
 // (lib/server/env.ts for the app, scripts/stack.ts for the launcher), so it never reads process.env.
 import { z } from "zod";
 
-export const DEFAULT_SANDBOX_TOKEN = "sandbox-token";
+/** Shaped like a real Descript token, which contains a colon and must be used whole. */
+export const DEFAULT_SANDBOX_TOKEN = "sandbox:token";
 export const LIVE_DESCRIPT_API_URL = "https://descriptapi.com/v1";
 
 const emptyAsUndefined = (value: unknown) => (value === "" ? undefined : value);

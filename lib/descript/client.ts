@@ -111,13 +111,17 @@ export class DescriptClient {
           (error instanceof UpstreamHttpError && RETRYABLE_STATUSES.has(error.status));
         if (!isRetryable || attempt >= attempts) throw error;
         const retryAfterMs = error instanceof UpstreamHttpError && error.retryAfterSeconds !== null ? error.retryAfterSeconds * 1000 : null;
-        await sleep(Math.min(retryAfterMs ?? backoffMs(attempt), this.maxRetryDelayMs));
+        // Upstream asked for a longer pause than a request may wait: honour it by giving up now,
+        // rather than knocking again early.
+        if (retryAfterMs !== null && retryAfterMs > this.maxRetryDelayMs) throw error;
+        await sleep(retryAfterMs ?? Math.min(backoffMs(attempt), this.maxRetryDelayMs));
       }
     }
   }
 
   private async sendOnce<T>(request: { method: string; path: string; body?: unknown; schema: z.ZodType<T> | null }): Promise<T> {
     let response: Response;
+    let text: string;
     try {
       response = await fetch(`${this.baseUrl}${request.path}`, {
         method: request.method,
@@ -130,10 +134,11 @@ export class DescriptClient {
         signal: AbortSignal.timeout(this.timeoutMs),
         cache: "no-store",
       });
+      text = await response.text();
     } catch (error) {
+      // No answer, or an answer cut off (refused, reset, timed out mid-body): nothing to pass on.
       throw new UpstreamUnavailableError(`Descript could not be reached: ${(error as Error).message}`);
     }
-    const text = await response.text();
     if (!response.ok) {
       const headers = Object.fromEntries(PASSED_ON_HEADERS.flatMap((name) => {
         const value = response.headers.get(name);

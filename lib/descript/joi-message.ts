@@ -33,7 +33,7 @@ function describeIssue(issue: Issue, parentPath: readonly PathSegment[]): string
     case "invalid_union":
       return describeUnion(issue, path);
     case "custom":
-      // Custom checks carry their complete Joi sentence already (see validation.ts).
+      // Custom checks carry their complete Joi sentence already (see schemas.ts).
       return issue.message;
     default:
       return `${label} is invalid`;

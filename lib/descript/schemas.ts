@@ -5,7 +5,7 @@
 // read leniently (unknown fields kept, unknown job types displayable), since upstream may add to it.
 import { z } from "zod";
 
-// Joi strings refuse "" unless told otherwise, so every sandbox string is non-empty.
+// Joi strings refuse "" unless told otherwise, so every string of a request is non-empty.
 const text = z.string().min(1);
 const httpUrl = z.url({ protocol: /^https?$/ });
 const teamAccess = z.enum(["edit", "comment", "view", "none"]);
@@ -23,7 +23,15 @@ export const importRequestSchema = z.strictObject({
   team_access: teamAccess.optional(),
   folder_name: text.optional(),
   workspace_name: text.optional(),
-  add_media: z.record(text, z.union([urlImportSchema, directUploadSchema, multitrackSchema])).optional(),
+  // A "__proto__" key would vanish in parsing (and its media with it): refuse it instead.
+  add_media: z
+    .preprocess((value, context) => {
+      if (typeof value === "object" && value !== null && Object.hasOwn(value, "__proto__")) {
+        context.addIssue({ code: "custom", message: '"add_media.__proto__" is not allowed', input: value });
+      }
+      return value;
+    }, z.record(text, z.union([urlImportSchema, directUploadSchema, multitrackSchema])))
+    .optional(),
   add_compositions: z
     .array(
       z.strictObject({
@@ -148,7 +156,13 @@ export const listJobsQuerySchema = z.object({
   project_id: z.uuid().optional(),
   type: text.optional(),
   cursor: text.optional(),
-  limit: z.coerce.number<string>().pipe(z.int().min(1).max(100)).default(20),
+  // Decimal digits only, as Joi parses a query integer ("1e1" and "0x10" are not numbers here).
+  limit: z
+    .string()
+    .refine((text) => /^\d+$/.test(text), { message: '"limit" must be a number' })
+    .transform(Number)
+    .pipe(z.int().min(1).max(100))
+    .default(20),
   created_after: isoTimestamp.optional(),
   created_before: isoTimestamp.optional(),
 });

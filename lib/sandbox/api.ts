@@ -1,6 +1,7 @@
 // The Descript-compatible API under /v1 (bearer token). Every request passes, in order: route
 // lookup (404), bearer auth (401), the rate-limit window (429), injected faults, retention; then
 // its handler. Everything after auth carries the X-RateLimit headers.
+import { createHash, timingSafeEqual } from "node:crypto";
 import { createAgentJob, createImportJob, createPublishJob, type JobCreationContext } from "./create-jobs";
 import { ApiError, notFound, rateLimitExceeded } from "./errors";
 import type { Fault, FaultQueue } from "./faults";
@@ -27,6 +28,8 @@ export interface ApiContext extends JobCreationContext {
   token: string;
   rateLimiter: RateLimiter;
   faults: FaultQueue;
+  /** Applies retention: drops expired jobs and everything that only they kept alive. */
+  removeExpiredJobs(): void;
 }
 
 const API_VERSION = "v1";
@@ -47,7 +50,7 @@ export function createApi(context: ApiContext): (request: SandboxRequest) => Pro
     const match = findRoute(ROUTES, request);
     if (!match) return errorResponse(notFound(`Cannot ${request.method} ${request.url.pathname}`));
     const token = readBearerToken(request);
-    if (token !== context.token) {
+    if (token === undefined || !isSameToken(token, context.token)) {
       return errorResponse(new ApiError("unauthorized", "Missing or invalid authentication token"));
     }
     const budget = context.rateLimiter.consume(token);
@@ -60,15 +63,24 @@ export function createApi(context: ApiContext): (request: SandboxRequest) => Pro
     }
     const fault = context.faults.take();
     if (fault) return withHeaders(answerFault(fault), rateHeaders);
-    for (const expired of context.store.removeExpiredJobs(context.clock.now())) context.lifecycle.forget(expired);
+    context.removeExpiredJobs();
     const response = await answerApiErrors(() => match.route.handle(context, match.request));
     return withHeaders(response, rateHeaders);
   };
 }
 
-/** `Authorization: Bearer <token>`; node lowercases header names, the scheme is matched loosely. */
+/**
+ * `Authorization: Bearer <token>`; node lowercases header names, the scheme is matched loosely. The
+ * token is everything after the scheme: a Descript token contains a colon and is used whole.
+ */
 function readBearerToken(request: SandboxRequest): string | undefined {
   return /^Bearer\s+(\S.*)$/i.exec(request.headers.authorization ?? "")?.[1]?.trim();
+}
+
+/** The whole token must match, compared in constant time (digests make the lengths equal). */
+function isSameToken(given: string, expected: string): boolean {
+  const digest = (token: string) => createHash("sha256").update(token).digest();
+  return timingSafeEqual(digest(given), digest(expected));
 }
 
 function answerFault(fault: Fault): SandboxResponse {

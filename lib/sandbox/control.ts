@@ -1,9 +1,9 @@
 // The control API under /v1/_sandbox/ (no auth, no rate limit, no injected faults): lets tests
 // reset the sandbox, tighten the rate limit, inject failures, age jobs and inspect callbacks.
 import { z } from "zod";
-import { toIso, type SandboxClock } from "./clock";
+import { MAX_CLOCK_OFFSET_SECONDS, toIso, type SandboxClock } from "./clock";
 import type { CallbackDispatcher } from "./callbacks";
-import { notFound } from "./errors";
+import { invalidInput, notFound } from "./errors";
 import type { FaultQueue } from "./faults";
 import {
   answerApiErrors,
@@ -36,7 +36,7 @@ const faultBodySchema = z.strictObject({
   count: z.int().min(1).default(1),
   retry_after: z.int().min(0).optional(),
 });
-const clockBodySchema = z.strictObject({ advance_seconds: z.number().positive() });
+const clockBodySchema = z.strictObject({ advance_seconds: z.number().positive().max(MAX_CLOCK_OFFSET_SECONDS) });
 const callbacksQuerySchema = z.object({ job_id: z.string().min(1).optional() });
 
 const ROUTES: readonly Route<ControlContext>[] = [
@@ -71,6 +71,12 @@ const ROUTES: readonly Route<ControlContext>[] = [
     pattern: /^\/v1\/_sandbox\/clock$/,
     handle(context, request) {
       const body = parseInput(clockBodySchema, parseJsonBody(request));
+      // Capped in total too, so that many small steps cannot carry dates past what toIso can print.
+      if (context.clock.offsetSeconds() + body.advance_seconds > MAX_CLOCK_OFFSET_SECONDS) {
+        throw invalidInput(
+          `"advance_seconds" would put the sandbox clock more than ${MAX_CLOCK_OFFSET_SECONDS} s (10 years) ahead; reset it first`,
+        );
+      }
       context.clock.advance(body.advance_seconds);
       return jsonResponse(200, { now: toIso(context.clock.now()) });
     },

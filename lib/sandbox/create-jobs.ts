@@ -6,7 +6,7 @@ import { invalidInput, notFound, rateLimitExceeded } from "./errors";
 import { jsonResponse, parseJsonBody, type SandboxRequest, type SandboxResponse } from "./http";
 import { createJobId, DRIVE, toProjectUrl, type ImportedMedia, type JobRecord, type JobSpec } from "./jobs";
 import { planProcessingMs, type Lifecycle } from "./lifecycle";
-import { readMediaBehaviour, readScenario, type JobScenario } from "./scenarios";
+import { readMediaBehaviour, readScenario, refusesRangeRequests, type JobScenario } from "./scenarios";
 import type { Project, SandboxStore } from "./store";
 import type { UploadDesk } from "./uploads";
 import { agentRequestSchema, importRequestSchema, publishRequestSchema, type MediaItem } from "../descript/schemas";
@@ -89,8 +89,8 @@ export async function createPublishJob(context: JobCreationContext, request: San
       compositionId: body.composition_id ?? project.defaultCompositionId,
       mediaType: body.media_type ?? "Video",
     },
-    // A publish body carries no free text, so no tag can steer it: it always succeeds.
-    scenario: readScenario([]),
+    // A publish body carries no free text: its tags come from the name the project was created with.
+    scenario: readScenario([project.name]),
     callbackUrl: body.callback_url,
   });
   await launchJob(context, job);
@@ -99,12 +99,11 @@ export async function createPublishJob(context: JobCreationContext, request: San
 
 function describeMedia(ref: string, item: MediaItem): ImportedMedia {
   if ("url" in item) {
-    const behaviour = readMediaBehaviour(item.url);
     // Descript probes media URLs at submit time; one without Range support is refused outright.
-    if (behaviour === "norange") {
+    if (refusesRangeRequests(item.url)) {
       throw invalidInput(`Media URL is not accessible or does not support Range requests: ${item.url}`);
     }
-    return { ref, source: "url", behaviour };
+    return { ref, source: "url", behaviour: readMediaBehaviour(item.url) };
   }
   return { ref, source: "tracks" in item ? "multitrack" : "upload", behaviour: "normal" };
 }
@@ -144,9 +143,13 @@ function registerJob(
   return job;
 }
 
-/** #early: the job finishes and its callback is delivered before the create request is answered. */
+/**
+ * #early: the job stops before the create request is answered, and the answer waits for the first
+ * attempt of its callback (later copies, retries and a #delay go on in the background). A direct
+ * upload import ignores #early: it cannot finish before its bytes arrive, so it stays running.
+ */
 async function launchJob(context: JobCreationContext, job: JobRecord): Promise<void> {
-  if (job.scenario.callback.isEarly) await context.lifecycle.finishNow(job);
+  if (job.scenario.callback.isEarly && job.pendingUploads.size === 0) await context.lifecycle.finishNow(job);
   else context.lifecycle.start(job);
 }
 

@@ -39,3 +39,8 @@ export function notFound(message: string): ApiError {
 export function rateLimitExceeded(message: string, retryAfterSeconds: number): ApiError {
   return new ApiError("rate_limit_exceeded", message, { headers: { "Retry-After": String(retryAfterSeconds) } });
 }
+
+/** For the error log: the stack when there is one, since these are the sandbox's own bugs. */
+export function describeError(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}

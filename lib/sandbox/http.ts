@@ -50,6 +50,22 @@ export async function answerApiErrors(handle: () => SandboxResponse | Promise<Sa
   }
 }
 
+/**
+ * Like answerApiErrors, but anything else thrown becomes a bare 500 (Descript's 5xx bodies are
+ * unspecified) and goes to `reportUnexpected`: the stack belongs in the error log, not to the client.
+ */
+export async function answerOrFail(
+  handle: () => SandboxResponse | Promise<SandboxResponse>,
+  reportUnexpected: (error: unknown) => void,
+): Promise<SandboxResponse> {
+  try {
+    return await answerApiErrors(handle);
+  } catch (error) {
+    reportUnexpected(error);
+    return bareResponse(500);
+  }
+}
+
 export function withHeaders(response: SandboxResponse, headers: Record<string, string>): SandboxResponse {
   return { ...response, headers: { ...headers, ...response.headers } };
 }
@@ -68,16 +84,29 @@ export async function readRequest(req: IncomingMessage): Promise<SandboxRequest>
   const host = req.headers.host ?? "127.0.0.1";
   return {
     method: req.method ?? "GET",
-    // A fixed base: a malformed Host header must not turn into a 500.
-    url: new URL(req.url ?? "/", "http://sandbox.invalid"),
+    url: parseRequestTarget(req.url ?? "/"),
     headers: req.headers,
     body: { bytes: Buffer.concat(chunks).subarray(0, MAX_JSON_BODY_BYTES), size },
     origin: `http://${host}`,
   };
 }
 
-/** Express-style: an empty body reads as `{}`, so a missing body fails on its required fields. */
+/** Against a fixed base, so a malformed Host header cannot matter; a target that does not parse is a 400. */
+function parseRequestTarget(target: string): URL {
+  try {
+    return new URL(target, "http://sandbox.invalid");
+  } catch {
+    throw invalidInput("The request URL is malformed");
+  }
+}
+
+/**
+ * Express-style (express.json()): a body that is not declared JSON (`application/json` or a
+ * `+json` type) is not parsed and reads as `{}`, as does an empty one, so either fails on its
+ * required fields.
+ */
 export function parseJsonBody(request: SandboxRequest): unknown {
+  if (!isJsonContentType(request.headers["content-type"])) return {};
   if (request.body.size > MAX_JSON_BODY_BYTES) {
     throw invalidInput("Request body is larger than 1 MiB");
   }
@@ -88,6 +117,11 @@ export function parseJsonBody(request: SandboxRequest): unknown {
   } catch {
     throw invalidInput("Request body is not valid JSON");
   }
+}
+
+function isJsonContentType(header: string | undefined): boolean {
+  const mediaType = (header ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+  return mediaType === "application/json" || /^[^/\s]+\/[^/\s]+\+json$/.test(mediaType);
 }
 
 export function writeResponse(res: ServerResponse, response: SandboxResponse): void {

@@ -1,6 +1,7 @@
 // Moves jobs through queued → running → stopped (or → cancelled) on timers scaled by speed. At speed
 // 1 an import waits ~1 s in the queue and works 5–20 s; speed N divides every delay by N.
 import type { SandboxClock } from "./clock";
+import { describeError } from "./errors";
 import type { JobRecord, JobSpec } from "./jobs";
 import { buildResult } from "./outcomes";
 
@@ -30,38 +31,68 @@ export function planProcessingMs(spec: JobSpec, speed: number): number {
 
 export interface Lifecycle {
   start(job: JobRecord): void;
-  /** Stops the job at once (#early) and settles when its callback has been delivered. */
+  /** Stops the job at once (#early); settles when its first callback attempt was answered. */
   finishNow(job: JobRecord): Promise<void>;
   receiveUpload(job: JobRecord, ref: string): void;
   cancel(job: JobRecord): void;
   /** Drops a job's timer without stopping it (retention removed it). */
   forget(job: JobRecord): void;
   stopAllTimers(): void;
+  /** Stops every timer and turns any later scheduling into a no-op. */
+  close(): void;
 }
+
+/** setTimeout fires at once (with a warning) beyond this; a longer wait is cut to it. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export function createLifecycle(options: {
   speed: number;
   clock: SandboxClock;
-  /** Called once when a job stops or is cancelled; settles when its callbacks are done. */
+  /**
+   * Called once when a job stops or is cancelled; settles when the first attempt of its callback
+   * was answered (all #early waits for), while later copies and retries go on in the background.
+   */
   onStop: (job: JobRecord) => Promise<void>;
+  /** Where a failed timer step or onStop goes instead of crashing the process. */
+  reportError: (line: string) => void;
 }): Lifecycle {
-  const { speed, clock, onStop } = options;
+  const { speed, clock, onStop, reportError } = options;
   const timers = new Map<string, NodeJS.Timeout>();
+  let isClosed = false;
 
   const forget = (job: JobRecord) => {
     clearTimeout(timers.get(job.id));
     timers.delete(job.id);
   };
 
+  const stopAllTimers = () => {
+    for (const timer of timers.values()) clearTimeout(timer);
+    timers.clear();
+  };
+
   const schedule = (job: JobRecord, delayMs: number, step: () => void) => {
     forget(job);
-    timers.set(
-      job.id,
-      setTimeout(() => {
-        timers.delete(job.id);
+    if (isClosed) return;
+    const run = () => {
+      timers.delete(job.id);
+      // A throw inside a timer would otherwise be an uncaught exception and end the process.
+      try {
         step();
-      }, delayMs),
-    );
+      } catch (error) {
+        reportError(`job ${job.id}: timer step failed: ${describeError(error)}`);
+      }
+    };
+    timers.set(job.id, setTimeout(run, Math.min(delayMs, MAX_TIMER_MS)));
+  };
+
+  /** onStop, guarded: never throws, never rejects, and does nothing once closed. */
+  const notifyStopped = async (job: JobRecord): Promise<void> => {
+    if (isClosed) return;
+    try {
+      await onStop(job);
+    } catch (error) {
+      reportError(`job ${job.id}: handling its ${job.state} state failed: ${describeError(error)}`);
+    }
   };
 
   const beginProcessing = (job: JobRecord) => {
@@ -84,7 +115,7 @@ export function createLifecycle(options: {
     job.state = "stopped";
     job.stoppedAt = now;
     job.result = buildResult(job, now);
-    return onStop(job);
+    return notifyStopped(job);
   };
 
   return {
@@ -101,12 +132,13 @@ export function createLifecycle(options: {
       forget(job);
       job.state = "cancelled";
       job.stoppedAt = clock.now();
-      void onStop(job);
+      void notifyStopped(job);
     },
     forget,
-    stopAllTimers() {
-      for (const timer of timers.values()) clearTimeout(timer);
-      timers.clear();
+    stopAllTimers,
+    close() {
+      isClosed = true;
+      stopAllTimers();
     },
   };
 }

@@ -1,5 +1,6 @@
 // `npm run sandbox`: starts the sandbox from the environment. The only sandbox module that reads
 // process.env: SANDBOX_PORT (default 4010, 0 picks a free port), SANDBOX_TOKEN, SANDBOX_SPEED.
+// Request and job lines go to stdout, unexpected errors (with their stack) to stderr.
 import { z } from "zod";
 import { createSandbox, DEFAULT_TOKEN } from "./server";
 
@@ -30,7 +31,12 @@ async function main(): Promise<void> {
     fail(`invalid ${name}: ${EXPECTATIONS[name] ?? "invalid value"}`);
   }
   const { SANDBOX_PORT, SANDBOX_TOKEN, SANDBOX_SPEED } = parsed.data;
-  const sandbox = createSandbox({ token: SANDBOX_TOKEN, speed: SANDBOX_SPEED, log: (line) => console.log(line) });
+  const sandbox = createSandbox({
+    token: SANDBOX_TOKEN,
+    speed: SANDBOX_SPEED,
+    log: (line) => process.stdout.write(`${line}\n`),
+    logError: (line) => process.stderr.write(`${line}\n`),
+  });
   const { baseUrl } = await sandbox.listen(SANDBOX_PORT).catch((error: unknown) =>
     fail(`cannot listen on port ${SANDBOX_PORT}: ${error instanceof Error ? error.message : String(error)}`),
   );

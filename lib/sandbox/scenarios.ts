@@ -1,16 +1,20 @@
 // Deterministic scenarios, chosen by the request body itself so that any client (the console, a
 // test, the demo) can provoke each upstream behaviour without talking to the control API.
-//   Tags in project_name, prompt or a media reference key: #error #stall #nochange #early #drop
-//   #dup=N #delay=MS. Media URL path markers: /fail/ /slow/ /norange/.
+//   Tags in project_name, prompt or a media reference key (a publish, whose body has no free text,
+//   reads the stored name of its project): #error #stall #nochange #early #drop #dup=N #delay=MS.
+//   Media URL path markers: /fail/ /slow/ /norange/ (the last is refused at submit).
 
 export type JobOutcome = "normal" | "error" | "stall";
 
 export interface CallbackPlan {
   /** How many times the callback is delivered (each copy with its own retries); 0 with #drop. */
   copies: number;
-  /** Real milliseconds to wait before the first delivery (not scaled by speed). */
+  /** Real milliseconds to wait before the first delivery (not scaled by speed), at most an hour. */
   delayMs: number;
-  /** Finish the job and deliver its callback before answering the create request. */
+  /**
+   * Finish the job before answering the create request, and hold that answer until the first
+   * delivery attempt was answered (see create-jobs.ts for when this does not apply).
+   */
   isEarly: boolean;
 }
 
@@ -20,9 +24,12 @@ export interface JobScenario {
   callback: CallbackPlan;
 }
 
-export type MediaBehaviour = "normal" | "fail" | "slow" | "norange";
+/** What a URL-imported file does; a /norange/ URL never gets this far (refused at submit). */
+export type MediaBehaviour = "normal" | "fail" | "slow";
 
 const MAX_DUPLICATES = 20;
+/** A longer #delay is read as this: an hour is plenty for a test and fits any timer. */
+export const MAX_CALLBACK_DELAY_MS = 60 * 60 * 1000;
 
 export function readScenario(texts: readonly (string | undefined)[]): JobScenario {
   const text = texts.filter((value) => value !== undefined).join(" ");
@@ -33,21 +40,26 @@ export function readScenario(texts: readonly (string | undefined)[]): JobScenari
   };
   // A stalled job never stops, so it has nothing to report early; #stall wins over #error.
   const outcome: JobOutcome = hasTag("stall") ? "stall" : hasTag("error") ? "error" : "normal";
-  const duplicates = readNumber("dup");
+  // #dup=N asks for N deliveries; #dup=0 still means one, since only #drop suppresses the callback.
+  const copies = Math.min(Math.max(readNumber("dup") ?? 1, 1), MAX_DUPLICATES);
   return {
     outcome,
     isProjectUnchanged: hasTag("nochange"),
     callback: {
-      copies: hasTag("drop") ? 0 : Math.min(duplicates ?? 1, MAX_DUPLICATES),
-      delayMs: readNumber("delay") ?? 0,
+      copies: hasTag("drop") ? 0 : copies,
+      delayMs: Math.min(readNumber("delay") ?? 0, MAX_CALLBACK_DELAY_MS),
       isEarly: hasTag("early") && outcome !== "stall",
     },
   };
 }
 
+/** Descript probes media URLs at submit time; one under /norange/ stands for a host without Range support. */
+export function refusesRangeRequests(url: string): boolean {
+  return new URL(url).pathname.includes("/norange/");
+}
+
 export function readMediaBehaviour(url: string): MediaBehaviour {
   const path = new URL(url).pathname;
-  if (path.includes("/norange/")) return "norange";
   if (path.includes("/fail/")) return "fail";
   if (path.includes("/slow/")) return "slow";
   return "normal";

@@ -6,8 +6,9 @@ import { createApi } from "./api";
 import { createCallbackDispatcher } from "./callbacks";
 import { createClock } from "./clock";
 import { CONTROL_PREFIX, createControl } from "./control";
+import { describeError } from "./errors";
 import { createFaultQueue } from "./faults";
-import { answerApiErrors, bareResponse, readRequest, writeResponse, type SandboxRequest, type SandboxResponse } from "./http";
+import { answerApiErrors, answerOrFail, bareResponse, readRequest, withHeaders, writeResponse, type SandboxRequest, type SandboxResponse } from "./http";
 import { toJobView } from "./jobs";
 import { createLifecycle } from "./lifecycle";
 import { createRateLimiter } from "./rate-limit";
@@ -15,48 +16,85 @@ import { createStore } from "./store";
 import { createUploadDesk, isUploadPath } from "./uploads";
 
 export interface SandboxOptions {
-  /** The bearer token the API accepts; default "sandbox-token". */
+  /** The bearer token the API accepts; default DEFAULT_TOKEN. */
   token?: string;
   /** Divides every lifecycle and retry delay; default 1 (an import takes 5–20 s). */
   speed?: number;
   /** Fixed window per token; default 600 requests per 60 s. */
   rateLimit?: { limit: number; windowSeconds: number };
+  /** One line per answered request, job stop and callback attempt; default: dropped. */
   log?: (line: string) => void;
+  /**
+   * Only what should never happen: a request answered with a bare 500 because something threw, a
+   * failed timer step, a callback delivery that ended unexpectedly; default: dropped.
+   */
+  logError?: (line: string) => void;
 }
 
 export interface Sandbox {
   /** Port 0 picks a free port. The host defaults to 127.0.0.1. */
   listen(port: number, host?: string): Promise<{ port: number; baseUrl: string }>;
-  /** Stops job timers, pending callback deliveries and retries, and the server. */
+  /**
+   * Stops job timers, pending callback deliveries and retries, and the server; from then on nothing
+   * is scheduled any more. Requests already being answered finish first (those still unfinished
+   * after CLOSE_GRACE_MS are cut); new ones answer 503.
+   */
   close(): Promise<void>;
 }
 
-export const DEFAULT_TOKEN = "sandbox-token";
+/** Shaped like a real Descript token, which contains a colon and must be used whole. */
+export const DEFAULT_TOKEN = "sandbox:token";
 const DEFAULT_RATE_LIMIT = { limit: 600, windowSeconds: 60 };
+/** How long close() lets requests in progress finish, e.g. an upload whose client stalls. */
+const CLOSE_GRACE_MS = 10_000;
 
 export function createSandbox(options: SandboxOptions = {}): Sandbox {
   const speed = options.speed ?? 1;
   if (!(speed > 0 && Number.isFinite(speed))) throw new RangeError(`speed must be a positive number, got ${speed}`);
   const log = options.log ?? (() => {});
+  const logError = options.logError ?? (() => {});
+  let isClosed = false;
   const clock = createClock();
   const store = createStore();
-  const callbacks = createCallbackDispatcher({ speed, clock, log });
+  const uploads = createUploadDesk(clock);
+  const callbacks = createCallbackDispatcher({ speed, clock, log, logError });
   const lifecycle = createLifecycle({
     speed,
     clock,
+    reportError: logError,
     onStop: async (job) => {
       log(`job ${job.id} ${job.state}`);
+      // Bytes that arrive for an ended job change nothing, so its upload slots can go.
+      uploads.forgetJob(job.id);
       if (job.callbackUrl === undefined) return;
       // Serialised once: every copy and retry carries the same body, identical to GET /jobs/{id}.
       const body = JSON.stringify(toJobView(job, clock.now()));
-      await callbacks.deliver({ jobId: job.id, url: job.callbackUrl, body, plan: job.scenario.callback });
+      const delivery = callbacks.deliver({ jobId: job.id, url: job.callbackUrl, body, plan: job.scenario.callback });
+      await delivery.firstAttempted;
     },
   });
   const rateLimiter = createRateLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT, clock);
   const faults = createFaultQueue();
-  const uploads = createUploadDesk(clock);
 
-  const answerApi = createApi({ token: options.token ?? DEFAULT_TOKEN, speed, clock, store, lifecycle, uploads, rateLimiter, faults });
+  const answerApi = createApi({
+    token: options.token ?? DEFAULT_TOKEN,
+    speed,
+    clock,
+    store,
+    lifecycle,
+    uploads,
+    rateLimiter,
+    faults,
+    removeExpiredJobs() {
+      const expired = store.removeExpiredJobs(clock.now());
+      if (expired.length === 0) return;
+      for (const job of expired) {
+        lifecycle.forget(job);
+        uploads.forgetJob(job.id);
+      }
+      callbacks.forgetJobs(new Set(expired.map((job) => job.id)));
+    },
+  });
   const answerControl = createControl({
     clock,
     rateLimiter,
@@ -88,20 +126,53 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
   };
 
   const respond = async (req: IncomingMessage, res: ServerResponse) => {
+    if (isClosed) return writeResponse(res, withHeaders(bareResponse(503), { connection: "close" }));
+    let requestLine = `${req.method} ${req.url}`;
     try {
-      const request = await readRequest(req);
-      const response = await answer(request);
+      const response = await answerOrFail(
+        async () => {
+          const request = await readRequest(req);
+          requestLine = `${request.method} ${request.url.pathname}${request.url.search}`;
+          return answer(request);
+        },
+        (error) => {
+          // A connection that is gone (the client left, or close() cut it) is no sandbox error.
+          if (req.socket.destroyed) log(`${requestLine}: connection closed before the answer`);
+          else logError(`unexpected error on ${requestLine}: ${describeError(error)}`);
+        },
+      );
       writeResponse(res, response);
-      log(`${request.method} ${request.url.pathname}${request.url.search} ${response.status}`);
+      log(`${requestLine} ${response.status}`);
     } catch (error) {
-      // Anything unexpected becomes a bare 500: the stack goes to the log, never to the client.
-      log(`unexpected error on ${req.method} ${req.url}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-      if (res.headersSent) res.destroy();
-      else writeResponse(res, bareResponse(500));
+      logError(`unexpected error after answering ${requestLine}: ${describeError(error)}`);
+      res.destroy();
     }
   };
 
-  const server = createServer((req, res) => void respond(req, res));
+  const inFlight = new Set<Promise<void>>();
+  const server = createServer((req, res) => {
+    const handling = respond(req, res).finally(() => inFlight.delete(handling));
+    inFlight.add(handling);
+  });
+
+  const shutDown = async () => {
+    isClosed = true;
+    lifecycle.close();
+    const deliveriesEnded = callbacks.close();
+    // server.close() stops accepting and drops idle keep-alive connections; the requests in
+    // progress finish (a #early one is released by the aborted deliveries) before the rest goes.
+    const serverClosed = new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
+    let graceTimer: NodeJS.Timeout | undefined;
+    const graceOver = new Promise<void>((resolve) => (graceTimer = setTimeout(resolve, CLOSE_GRACE_MS)));
+    const handled = (async () => {
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    })();
+    await Promise.race([handled, graceOver]);
+    clearTimeout(graceTimer);
+    server.closeAllConnections();
+    await Promise.all([deliveriesEnded, serverClosed]);
+  };
+  let closing: Promise<void> | undefined;
 
   return {
     listen(port, host = "127.0.0.1") {
@@ -116,13 +187,8 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
       });
     },
     close() {
-      lifecycle.stopAllTimers();
-      callbacks.reset();
-      return new Promise((resolve) => {
-        if (!server.listening) return resolve();
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      closing ??= shutDown();
+      return closing;
     },
   };
 }

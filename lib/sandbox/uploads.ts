@@ -24,8 +24,16 @@ export interface UploadTicket {
 
 export interface UploadDesk {
   open(options: { jobId: string; ref: string; origin: string }): UploadTicket;
-  /** Handles PUT /uploads/<asset_id>; calls onReceived when a valid upload arrived. */
+  /**
+   * Handles PUT /uploads/<asset_id>: a valid, unexpired URL answers 200. The first upload to a slot
+   * calls onReceived and frees the slot; later ones (or ones after the job ended) change nothing,
+   * as a second PUT to a signed storage URL would.
+   */
   receive(request: SandboxRequest, onReceived: (slot: UploadSlot) => void): SandboxResponse;
+  /** Frees the slots of a job that ended or expired. */
+  forgetJob(jobId: string): void;
+  /** How many slots still wait for their bytes. */
+  openSlotCount(): number;
   clear(): void;
 }
 
@@ -35,6 +43,7 @@ export function isUploadPath(pathname: string): boolean {
 
 export function createUploadDesk(clock: SandboxClock): UploadDesk {
   const secret = randomBytes(32);
+  // Only slots still waiting for their bytes: few, so forgetJob may scan them.
   const slots = new Map<string, UploadSlot>();
   const sign = (assetId: string, expires: string) =>
     createHmac("sha256", secret).update(`${assetId}:${expires}`).digest("hex");
@@ -48,9 +57,8 @@ export function createUploadDesk(clock: SandboxClock): UploadDesk {
       return { upload_url: `${origin}/uploads/${assetId}?${query}`, asset_id: assetId, artifact_id: randomUUID() };
     },
     receive(request, onReceived) {
+      if (request.method !== "PUT") throw notFound("Upload not found");
       const assetId = UPLOAD_PATH.exec(request.url.pathname)?.[1] ?? "";
-      const slot = slots.get(assetId);
-      if (request.method !== "PUT" || !slot) throw notFound("Upload not found");
       const expires = request.url.searchParams.get("expires") ?? "";
       const signature = Buffer.from(request.url.searchParams.get("signature") ?? "");
       const expected = Buffer.from(sign(assetId, expires));
@@ -58,9 +66,17 @@ export function createUploadDesk(clock: SandboxClock): UploadDesk {
         throw new ApiError("forbidden", "The upload URL signature is invalid");
       }
       if (Number(expires) * 1000 <= clock.now()) throw new ApiError("forbidden", "The upload URL has expired");
-      onReceived(slot);
+      const slot = slots.get(assetId);
+      if (slot) {
+        slots.delete(assetId);
+        onReceived(slot);
+      }
       return emptyResponse(200);
     },
+    forgetJob(jobId) {
+      for (const [assetId, slot] of slots) if (slot.jobId === jobId) slots.delete(assetId);
+    },
+    openSlotCount: () => slots.size,
     clear() {
       slots.clear();
     },

@@ -138,6 +138,15 @@ describe("describeFirstIssue for sizes and formats", () => {
     );
   });
 
+  test.each(["1e1", "0x10", "ten", "-1", " 5"])("a list limit of %j is not a number, as Joi reads a query integer", (limit) => {
+    expect(messageFor(listJobsQuerySchema, { limit })).toBe('"limit" must be a number');
+  });
+
+  test('a "__proto__" media reference is refused rather than silently dropped', () => {
+    const body = JSON.parse('{"project_name":"p","add_media":{"__proto__":{"url":"https://media.example.com/a.mp4"}}}');
+    expect(messageFor(importRequestSchema, body)).toBe('"add_media.__proto__" is not allowed');
+  });
+
   test("a list limit below 1 and above 100 name their bounds", () => {
     expect(messageFor(listJobsQuerySchema, { limit: "0" })).toBe('"limit" must be greater than or equal to 1');
     expect(messageFor(listJobsQuerySchema, { limit: "101" })).toBe('"limit" must be less than or equal to 100');

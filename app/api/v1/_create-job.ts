@@ -5,9 +5,20 @@ import { submitJob } from "@/lib/jobs/service";
 import { AppError } from "@/lib/server/errors";
 import { json, parseJsonText, readBodyText, route } from "@/lib/server/route";
 
+/**
+ * Descript's JSON parser reads only JSON: a body sent as anything else reads as `{}` there (and then
+ * fails on its required fields), so it does here too.
+ */
+async function readDescriptBody(request: Request): Promise<unknown> {
+  const text = await readBodyText(request);
+  const contentType = request.headers.get("content-type") ?? "";
+  const isJson = /^application\/([\w.+-]*\+)?json\b/i.test(contentType.trim());
+  return isJson && text.trim() !== "" ? parseJsonText(text) : {};
+}
+
 export function createJobRoute(type: CreatableJobType) {
   return route("descript", async ({ request }) => {
-    const parsed = parseDescriptInput<CreateJobRequest>(CREATE_ENDPOINTS[type].schema, parseJsonText(await readBodyText(request)));
+    const parsed = parseDescriptInput<CreateJobRequest>(CREATE_ENDPOINTS[type].schema, await readDescriptBody(request));
     if (!parsed.success) throw new AppError("invalid_input", parsed.message);
     // Postgres stores no NUL character in text: refuse it here rather than fail after upstream answered.
     if (JSON.stringify(parsed.data).includes("\\u0000")) throw new AppError("invalid_input", '"value" must not contain null characters');

@@ -117,6 +117,16 @@ describe("the Descript-compatible proxy", () => {
       expect(answer.status, `${path} ${JSON.stringify(body)}`).toBe(400);
       expect(answer.body).toEqual({ error: "invalid_input", message: expect.stringMatching(message) });
     }
+    // Like Descript's JSON parser, a body not sent as JSON reads as {}.
+    const notJson = await fetch(`${appUrl}/api/v1/jobs/agent`, {
+      method: "POST",
+      headers: { "content-type": "text/plain" },
+      body: JSON.stringify({ project_name: "p", prompt: "x" }),
+    });
+    expect(notJson.status).toBe(400);
+    expect(await notJson.json()).toEqual({ error: "invalid_input", message: '"prompt" is required' });
+    const proto = await proxyPost("/jobs/import/project_media", '{"project_name":"p","add_media":{"__proto__":{"url":"https://media.example.com/fail/a.mp4"}}}');
+    expect(proto.body).toEqual({ error: "invalid_input", message: '"add_media.__proto__" is not allowed' });
     const huge = await proxyPost("/jobs/agent", { project_name: "p", prompt: "x".repeat(1024 * 1024 + 1) });
     expect(huge.status).toBe(413);
     expect(await jobCount()).toBe(before);

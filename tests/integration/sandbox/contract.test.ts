@@ -118,9 +118,17 @@ describe("job reads", () => {
   });
 
   it("a queued job matches the documented job object", async () => {
-    const created = await sandbox.createJob("agent", { project_name: "queued", prompt: "just created" });
-    const answer = await sandbox.getJob(created.job_id);
-    assertJobMatchesContract(answer.body);
+    // At speed 0.01 a job waits 100 s in the queue, longer than the test may run: it is still
+    // queued when read, however slow the machine.
+    const patient = await startSandbox({ speed: 0.01 });
+    try {
+      const created = await patient.createJob("agent", { project_name: "queued", prompt: "just created" });
+      const answer = await patient.getJob(created.job_id);
+      expect(answer.body.job_state).toBe("queued");
+      assertJobMatchesContract(answer.body);
+    } finally {
+      await patient.close();
+    }
   });
 
   it("callbacks carry a body that matches the documented job object", async () => {
@@ -145,9 +153,11 @@ describe("job reads", () => {
     await expectContract({ method: "DELETE", path: `/jobs/${created.job_id}`, contractPath: "/jobs/{job_id}", status: 204 });
   });
 
-  it("GET /status answers the live status body and the documented 401", async () => {
+  it("GET /status answers the live status body, the documented 401 and a whitelisted 429", async () => {
     await expectContract({ method: "GET", path: "/status", contractPath: "/status", status: 200 });
     await expectContract({ method: "GET", path: "/status", contractPath: "/status", status: 401, token: "wrong" });
+    await sandbox.control("POST", "faults", { status: 429, count: 1, retry_after: 2 });
+    await expectContract({ method: "GET", path: "/status", contractPath: "/status", status: 429 });
   });
 
   it("a rate-limited read answers the documented 429", async () => {
@@ -184,5 +194,14 @@ describe("the contract check itself", () => {
   it("rejects an error body without a message and a 204 with a body", () => {
     expect(() => assertMatchesContract({ path: "/jobs", method: "get", status: 400, body: { error: "invalid_input" } })).toThrow();
     expect(() => assertMatchesContract({ path: "/jobs/{job_id}", method: "delete", status: 204, body: "{}" })).toThrow();
+  });
+
+  it("accepts an undocumented error status only where it is whitelisted", () => {
+    const notFound = { error: "not_found", message: "Project not found" };
+    expect(() => assertMatchesContract({ path: "/jobs/publish", method: "post", status: 404, body: notFound })).not.toThrow();
+    expect(() => assertMatchesContract({ path: "/jobs", method: "get", status: 404, body: notFound })).toThrow(/documents no 404/);
+    expect(() => assertMatchesContract({ path: "/jobs/agent", method: "post", status: 403, body: { error: "forbidden", message: "no" } })).toThrow(
+      /documents no 403/,
+    );
   });
 });

@@ -5,7 +5,8 @@ import { startSandbox, type TestSandbox } from "./support/harness";
 let sandbox: TestSandbox;
 
 beforeAll(async () => {
-  sandbox = await startSandbox();
+  // The sandbox's own default rate limit (600 per 60 s), which these tests check, not the harness's.
+  sandbox = await startSandbox({ rateLimit: undefined });
 });
 
 beforeEach(async () => {
@@ -123,11 +124,28 @@ describe("control API", () => {
       ["rate_limit", { limit: 5 }],
       ["clock", { advance_seconds: -1 }],
       ["clock", { advance_seconds: 1, rewind: true }],
+      ["clock", { advance_seconds: 1e13 }],
     ] as const) {
       const answer = await sandbox.control("POST", path, body);
       expect(answer.status, JSON.stringify(body)).toBe(400);
       expect(answer.body).toEqual({ error: "invalid_input", message: expect.any(String) });
     }
+  });
+
+  it("moves the clock at most ten years ahead in total, and jobs keep answering", async () => {
+    const tenYears = 10 * 365 * 24 * 60 * 60;
+    const created = await sandbox.createJob("agent", { project_name: "far future #stall", prompt: "x" });
+    expect((await sandbox.control("POST", "clock", { advance_seconds: tenYears + 1 })).status).toBe(400);
+    expect((await sandbox.control("POST", "clock", { advance_seconds: tenYears / 2 })).status).toBe(200);
+    expect((await sandbox.control("POST", "clock", { advance_seconds: tenYears / 2 })).status).toBe(200);
+    const beyond = await sandbox.control("POST", "clock", { advance_seconds: 1 });
+    expect(beyond.status).toBe(400);
+    expect(beyond.body).toEqual({ error: "invalid_input", message: expect.stringContaining("10 years") });
+
+    const fresh = await sandbox.createJob("agent", { project_name: "in the future", prompt: "x" });
+    const stopped = await sandbox.waitForStop(fresh.job_id);
+    expect(Date.parse(stopped.created_at)).toBeGreaterThan(Date.now() + (tenYears - 60) * 1000);
+    expect((await sandbox.getJob(created.job_id)).status).toBe(404);
   });
 
   it("answers 404 for an unknown control route", async () => {

@@ -36,10 +36,24 @@ describe("the sandbox entrypoint", () => {
     );
     const answer = await fetch(`${baseUrl}/status`, { headers: { authorization: "Bearer entry-token" } });
     expect(answer.status).toBe(200);
-    expect((await fetch(`${baseUrl}/status`, { headers: { authorization: "Bearer sandbox-token" } })).status).toBe(401);
+    expect((await fetch(`${baseUrl}/status`, { headers: { authorization: "Bearer sandbox:token" } })).status).toBe(401);
 
     main.child.kill("SIGTERM");
     expect(await main.exited).toBe(0);
+  });
+
+  it("accepts the default token and logs requests to stdout, keeping stderr for unexpected errors", async () => {
+    const main = startMain({ SANDBOX_PORT: "0", SANDBOX_SPEED: "1000" });
+    const baseUrl = await waitFor(
+      () => /^sandbox listening on (http:\/\/127\.0\.0\.1:\d+\/v1)$/m.exec(main.output.stdout)?.[1],
+      { description: "the ready line", timeoutMs: 20_000 },
+    );
+    expect((await fetch(`${baseUrl}/status`, { headers: { authorization: "Bearer sandbox:token" } })).status).toBe(200);
+    await waitFor(() => (main.output.stdout.includes("GET /v1/status 200") ? true : undefined), { description: "the request line" });
+
+    main.child.kill("SIGINT");
+    expect(await main.exited).toBe(0);
+    expect(main.output.stderr).toBe("");
   });
 
   it.each([

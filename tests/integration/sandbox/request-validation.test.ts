@@ -60,6 +60,19 @@ describe("bodies that are not a closed JSON object", () => {
     await expectInvalidInput("/jobs/agent", { rawBody, message: '"value" must be of type object' });
   });
 
+  it("a request target that does not parse as a URL answers 400, not 500", async () => {
+    const status = await new Promise<number | undefined>((resolve, reject) => {
+      const url = new URL(sandbox.baseUrl);
+      const outgoing = httpRequest({ host: url.hostname, port: url.port, path: "http://[", headers: { authorization: `Bearer ${TOKEN}` } }, (response) => {
+        response.resume();
+        resolve(response.statusCode);
+      });
+      outgoing.on("error", reject);
+      outgoing.end();
+    });
+    expect(status).toBe(400);
+  });
+
   it("refuses a body over 1 MiB with 400", async () => {
     const prompt = "x".repeat(1024 * 1024 + 1);
     await expectInvalidInput("/jobs/agent", { body: { project_name: "big", prompt }, message: /1 MiB/ });
@@ -73,6 +86,29 @@ describe("bodies that are not a closed JSON object", () => {
 
   it("an empty body reads as {} and fails on the required fields", async () => {
     await expectInvalidInput("/jobs/publish", { rawBody: "", message: '"project_id" is required' });
+  });
+
+  it.each([["text/plain"], ["application/x-www-form-urlencoded"], [undefined]])(
+    "a body sent as %s is not read as JSON but as {}, like Express's JSON parser does",
+    async (contentType) => {
+      const answer = await sandbox.call("POST", "/jobs/publish", {
+        rawBody: JSON.stringify({ project_id: projectId }),
+        // fetch labels a string body text/plain unless told otherwise; "" removes the header.
+        headers: { "content-type": contentType ?? "" },
+      });
+      expect(answer.status, answer.text).toBe(400);
+      expect(answer.body).toEqual({ error: "invalid_input", message: '"project_id" is required' });
+    },
+  );
+
+  it("reads application/json with parameters and +json types as JSON", async () => {
+    for (const contentType of ["application/json; charset=utf-8", "Application/JSON", "application/vnd.api+json"]) {
+      const answer = await sandbox.call("POST", "/jobs/agent", {
+        body: { project_name: "typed", prompt: "x" },
+        headers: { "content-type": contentType },
+      });
+      expect(answer.status, contentType).toBe(201);
+    }
   });
 
   it("a field of the wrong type on an existing project is still a 400, never a 500", async () => {
@@ -90,6 +126,20 @@ describe("authentication and routes", () => {
     const answer = await sandbox.call("GET", "/jobs", { token: null, headers });
     expect(answer.status).toBe(401);
     expect(answer.body).toEqual({ error: "unauthorized", message: expect.any(String) });
+  });
+
+  it("accepts the whole default token, colon included, and nothing shorter or longer", async () => {
+    expect(TOKEN).toContain(":");
+    for (const [token, status] of [
+      [TOKEN, 200],
+      ["sandbox", 401],
+      ["token", 401],
+      ["sandbox:", 401],
+      [`${TOKEN}x`, 401],
+      [`${TOKEN} extra`, 401],
+    ] as const) {
+      expect((await sandbox.call("GET", "/status", { token })).status, token).toBe(status);
+    }
   });
 
   it("reads the authorization header whatever its case", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readMediaBehaviour, readScenario } from "@/lib/sandbox/scenarios";
+import { MAX_CALLBACK_DELAY_MS, readMediaBehaviour, readScenario, refusesRangeRequests } from "@/lib/sandbox/scenarios";
 
 describe("readScenario", () => {
   it("an untagged request runs normally with one immediate callback", () => {
@@ -38,14 +38,31 @@ describe("readScenario", () => {
   it("caps #dup so a typo cannot flood a receiver", () => {
     expect(readScenario(["#dup=100000"]).callback.copies).toBe(20);
   });
+
+  it("reads #dup=0 as one delivery: only #drop suppresses the callback", () => {
+    expect(readScenario(["#dup=0"]).callback.copies).toBe(1);
+  });
+
+  it("caps #delay at an hour, so no timer overflows", () => {
+    expect(MAX_CALLBACK_DELAY_MS).toBe(3_600_000);
+    expect(readScenario(["#delay=3600000"]).callback.delayMs).toBe(3_600_000);
+    expect(readScenario(["#delay=99999999999999999999"]).callback.delayMs).toBe(MAX_CALLBACK_DELAY_MS);
+  });
 });
 
 describe("readMediaBehaviour", () => {
   it("reads the marker from the URL path only", () => {
     expect(readMediaBehaviour("https://cdn.example.com/fail/a.mp4")).toBe("fail");
     expect(readMediaBehaviour("https://cdn.example.com/media/slow/a.mp4")).toBe("slow");
-    expect(readMediaBehaviour("https://cdn.example.com/norange/a.mp4")).toBe("norange");
     expect(readMediaBehaviour("https://cdn.example.com/a.mp4?next=/fail/")).toBe("normal");
     expect(readMediaBehaviour("https://cdn.example.com/failure/a.mp4")).toBe("normal");
+  });
+});
+
+describe("refusesRangeRequests", () => {
+  it("is true for a /norange/ path only", () => {
+    expect(refusesRangeRequests("https://cdn.example.com/norange/a.mp4")).toBe(true);
+    expect(refusesRangeRequests("https://cdn.example.com/a.mp4?next=/norange/")).toBe(false);
+    expect(refusesRangeRequests("https://cdn.example.com/norangers/a.mp4")).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { MAX_ATTEMPTS, retryDelayMs } from "@/lib/sandbox/callbacks";
-import { createClock } from "@/lib/sandbox/clock";
+import { createClock, MAX_CLOCK_OFFSET_SECONDS } from "@/lib/sandbox/clock";
 import { createFaultQueue } from "@/lib/sandbox/faults";
 import { planProcessingMs } from "@/lib/sandbox/lifecycle";
 import { createRateLimiter } from "@/lib/sandbox/rate-limit";
@@ -17,6 +17,16 @@ describe("the sandbox clock", () => {
     expect(clock.now()).toBe(1_060_000);
     clock.reset();
     expect(clock.now()).toBe(1_000_000);
+  });
+
+  it("moves at most ten years ahead in total, so every reading still prints as ISO 8601", () => {
+    const { clock } = manualClock();
+    expect(MAX_CLOCK_OFFSET_SECONDS).toBe(3650 * 24 * 60 * 60);
+    clock.advance(MAX_CLOCK_OFFSET_SECONDS - 1);
+    expect(() => clock.advance(2)).toThrow(RangeError);
+    clock.advance(1);
+    expect(clock.offsetSeconds()).toBe(MAX_CLOCK_OFFSET_SECONDS);
+    expect(() => new Date(clock.now()).toISOString()).not.toThrow();
   });
 
   it("never runs backwards when the host clock does", () => {

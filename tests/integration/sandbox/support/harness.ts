@@ -4,7 +4,10 @@ import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createSandbox, type SandboxOptions } from "@/lib/sandbox/server";
 
-export const TOKEN = "sandbox-token";
+/** Written out, not imported: a test must notice if the sandbox's default token changes shape. */
+export const TOKEN = "sandbox:token";
+/** The harness's default: far more than any test sends, so only the rate-limit tests ever see a 429. */
+export const GENEROUS_RATE_LIMIT = { limit: 1_000_000, windowSeconds: 60 };
 
 export interface JobBody {
   job_id: string;
@@ -53,8 +56,28 @@ export interface CallOptions {
 
 export type TestSandbox = Awaited<ReturnType<typeof startSandbox>>;
 
+/**
+ * A sandbox at speed 1000 with a generous rate limit; pass `rateLimit: undefined` for the sandbox's
+ * own default. `logs` and `errors` collect what it reports through `log` and `logError` (also
+ * forwarded to the options' own). Unless the test passes its own `logError`, close() fails when
+ * the sandbox reported an unexpected error.
+ */
 export async function startSandbox(options: SandboxOptions = {}) {
-  const sandbox = createSandbox({ speed: 1000, ...options });
+  const logs: string[] = [];
+  const errors: string[] = [];
+  const sandbox = createSandbox({
+    speed: 1000,
+    rateLimit: GENEROUS_RATE_LIMIT,
+    ...options,
+    log: (line) => {
+      logs.push(line);
+      options.log?.(line);
+    },
+    logError: (line) => {
+      errors.push(line);
+      options.logError?.(line);
+    },
+  });
   const { baseUrl } = await sandbox.listen(0);
 
   async function call<Body = Record<string, unknown>>(method: string, path: string, options: CallOptions = {}): Promise<Answer<Body>> {
@@ -85,10 +108,16 @@ export async function startSandbox(options: SandboxOptions = {}) {
     return answer.body;
   }
 
-  /** Polls GET /jobs/{id} until `accept` holds for the job. */
+  /**
+   * Polls GET /jobs/{id} until `accept` holds for the job. A 404 means "not yet"; any other status
+   * (a 429 included) is a failure of the test, not something to wait out.
+   */
   function waitForJob(jobId: string, accept: (job: JobBody) => boolean, description = "the job"): Promise<JobBody> {
     return waitFor(async () => {
       const answer = await getJob(jobId);
+      if (answer.status !== 200 && answer.status !== 404) {
+        throw new Error(`GET /jobs/${jobId} answered ${answer.status} while waiting for ${description}: ${answer.text}`);
+      }
       return answer.status === 200 && accept(answer.body) ? answer.body : undefined;
     }, { description });
   }
@@ -102,7 +131,14 @@ export async function startSandbox(options: SandboxOptions = {}) {
     return created.project_id;
   }
 
-  return { sandbox, baseUrl, call, control, getJob, createJob, waitForJob, waitForStop, createIdleProject, close: () => sandbox.close() };
+  async function close() {
+    await sandbox.close();
+    if (options.logError === undefined && errors.length > 0) {
+      throw new Error(`the sandbox reported unexpected errors:\n${errors.join("\n")}`);
+    }
+  }
+
+  return { sandbox, baseUrl, logs, errors, call, control, getJob, createJob, waitForJob, waitForStop, createIdleProject, close };
 }
 
 export interface ReceivedCallback {
@@ -113,11 +149,11 @@ export interface ReceivedCallback {
 
 /**
  * A node:http server that records every callback. `answerWith` picks the status per request, e.g.
- * to make a path fail a few times before it succeeds.
+ * to make a path fail a few times before it succeeds; a promise holds the answer until it settles.
  */
 export async function startCallbackReceiver() {
   const received: ReceivedCallback[] = [];
-  let answerWith: (callback: ReceivedCallback, countOnPath: number) => number = () => 200;
+  let answerWith: (callback: ReceivedCallback, countOnPath: number) => number | Promise<number> = () => 200;
 
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -130,7 +166,10 @@ export async function startCallbackReceiver() {
       };
       received.push(callback);
       const countOnPath = received.filter((other) => other.path === callback.path).length;
-      res.writeHead(answerWith(callback, countOnPath)).end();
+      void Promise.resolve(answerWith(callback, countOnPath)).then(
+        (status) => res.writeHead(status).end(),
+        () => res.writeHead(500).end(),
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
