@@ -43,7 +43,10 @@ export function kickRelayWorker(): void {
     return;
   }
   worker.running = deliverDueRelays()
-    .then(() => undefined)
+    .then((delivered) => {
+      // A full batch means more may be due: go again at once rather than at the next tick.
+      if (delivered === BATCH_SIZE) worker.again = true;
+    })
     .catch((error: unknown) => logEvent("error", "relay_worker_failed", { error: (error as Error).message }))
     .finally(() => {
       worker.running = null;
