@@ -102,7 +102,7 @@ interface Database {
 }
 
 async function connectExternalDatabase(url: string): Promise<Database> {
-  await createDatabaseIfMissing(url);
+  await prepareDatabase(url);
   log(`database: ${redactUrl(url)}`);
   return { url };
 }
@@ -115,8 +115,8 @@ async function startEmbeddedDatabase(profile: Profile): Promise<Database> {
   const isRoot = process.getuid?.() === 0;
   if (isRoot) assertTraversableByOthers(ROOT);
   // `npm run db:migrate` beside a running `npm run dev` shares its database rather than fight over the folder.
-  if (await canConnect(url.replace(`/${database}`, "/postgres"))) {
-    await createDatabaseIfMissing(url);
+  if (await canConnect(adminUrl(url))) {
+    await prepareDatabase(url);
     log(`embedded database already running: ${redactUrl(url)}`);
     return { url };
   }
@@ -137,8 +137,7 @@ async function startEmbeddedDatabase(profile: Profile): Promise<Database> {
   }
   await server.start();
   // Each test run starts from an empty database, so no run sees another's rows.
-  if (profile === "test") await dropDatabase(url);
-  await createDatabaseIfMissing(url);
+  await prepareDatabase(url, { fresh: profile === "test" });
   log(`embedded database: ${redactUrl(url)} (data in .data/pg-${profile})`);
   return { url, stop: () => server.stop() };
 }
@@ -156,17 +155,11 @@ function assertTraversableByOthers(folder: string): void {
   }
 }
 
-async function dropDatabase(url: string): Promise<void> {
-  const name = decodeURIComponent(new URL(url).pathname.slice(1));
+/** The same server's maintenance database, from which databases are created and dropped. */
+function adminUrl(url: string): string {
   const admin = new URL(url);
   admin.pathname = "/postgres";
-  const client = new pg.Client({ connectionString: admin.toString() });
-  await client.connect();
-  try {
-    await client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
-  } finally {
-    await client.end();
-  }
+  return admin.toString();
 }
 
 async function canConnect(url: string): Promise<boolean> {
@@ -181,18 +174,17 @@ async function canConnect(url: string): Promise<boolean> {
   }
 }
 
-async function createDatabaseIfMissing(url: string): Promise<void> {
-  const target = new URL(url);
-  const name = decodeURIComponent(target.pathname.slice(1)) || "postgres";
-  const admin = new URL(url);
-  admin.pathname = "/postgres";
-  const client = new pg.Client({ connectionString: admin.toString() });
+/** Creates the URL's database if it is missing; `fresh` drops it first, for a run that starts empty. */
+async function prepareDatabase(url: string, { fresh = false } = {}): Promise<void> {
+  const name = decodeURIComponent(new URL(url).pathname.slice(1)) || "postgres";
+  const client = new pg.Client({ connectionString: adminUrl(url) });
   try {
     await client.connect();
   } catch (error) {
     throw new ConfigError("DATABASE_URL", `cannot be reached: ${(error as Error).message}`);
   }
   try {
+    if (fresh) await client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
     // Checked first: CREATE DATABASE on an existing one would fail the whole start.
     const existing = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
     if (existing.rowCount === 0) await client.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);

@@ -3,8 +3,7 @@
 // this token is the only proof a callback came from the party we gave the URL to. Nothing is
 // stored: the id says which job, the MAC says the URL was ours.
 import crypto from "node:crypto";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+import { z } from "zod";
 
 function mac(jobId: string, secret: string): string {
   return crypto.createHmac("sha256", secret).update(`descript-callback:${jobId}`).digest("base64url");
@@ -17,7 +16,7 @@ export function signCallbackToken(jobId: string, secret: string): string {
 /** The job id the token was made for, or null when it is malformed or not signed with `secret`. */
 export function verifyCallbackToken(token: string, secret: string): string | null {
   const [jobId, signature, ...rest] = token.split(".");
-  if (!jobId || !signature || rest.length > 0 || !UUID.test(jobId)) return null;
+  if (!jobId || !signature || rest.length > 0 || !z.uuid().safeParse(jobId).success) return null;
   const expected = Buffer.from(mac(jobId, secret));
   const given = Buffer.from(signature);
   // Constant-time comparison; the length check first, as timingSafeEqual requires equal lengths.

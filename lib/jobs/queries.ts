@@ -9,6 +9,11 @@ import { decodeCursor, encodeCursor, toJobDetail, toJobSummary, toUpstreamJob } 
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/** The oldest creation time the proxy still answers for, as upstream forgets jobs after retention. */
+function retentionStart(now: number): number {
+  return now - getEnv().jobRetentionDays * DAY_MS;
+}
+
 /** The order Descript's GET /jobs lists in. */
 const UPSTREAM_ORDER = "created_desc";
 
@@ -36,8 +41,7 @@ export async function getJobDetail(jobId: string): Promise<JobDetail> {
 /** A job by upstream id, as upstream would answer; like upstream, nothing past the retention window. */
 export async function findUpstreamJob(upstreamJobId: string) {
   const job = await findJobByUpstreamId(upstreamJobId);
-  const oldest = Date.now() - getEnv().jobRetentionDays * DAY_MS;
-  if (!job || job.createdAt.getTime() < oldest) {
+  if (!job || job.createdAt.getTime() < retentionStart(Date.now())) {
     throw new AppError("not_found", `No job found for job_id "${upstreamJobId}".`);
   }
   return job;
@@ -51,12 +55,11 @@ export async function getUpstreamJob(upstreamJobId: string): Promise<UpstreamJob
 /** GET /jobs with Descript's semantics: default window 7 days, none older than retention, newest first. */
 export async function listUpstreamJobsPage(query: ListJobsQuery): Promise<JobListResponse> {
   const now = Date.now();
-  const oldest = now - getEnv().jobRetentionDays * DAY_MS;
   const requestedAfter = query.created_after ? Date.parse(query.created_after) : now - 7 * DAY_MS;
   const { rows, hasMore } = await listUpstreamJobs({
     projectId: query.project_id,
     type: query.type,
-    createdAfter: new Date(Math.max(requestedAfter, oldest)),
+    createdAfter: new Date(Math.max(requestedAfter, retentionStart(now))),
     createdBefore: query.created_before ? new Date(query.created_before) : undefined,
     limit: query.limit,
     after: readCursor(query.cursor, UPSTREAM_ORDER),

@@ -1,5 +1,6 @@
 // Turns stored rows into what each audience reads: Descript's own job object for the proxy and
 // relayed callbacks, and the console's summary and detail for the UI.
+import { z } from "zod";
 import type { UpstreamJob } from "@/lib/descript/schemas";
 import type { JobDetail, JobEventView, JobOutcome, JobSummary } from "./api-types";
 import type { JobState } from "./state-machine";
@@ -144,14 +145,12 @@ export function encodeCursor(order: string, at: Date, id: string): string {
   return Buffer.from(JSON.stringify([order, at.toISOString(), id])).toString("base64url");
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export function decodeCursor(cursor: string, order: string): { at: Date; id: string } | null {
   try {
     const value: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
     if (!Array.isArray(value) || value.length !== 3) return null;
     const [madeFor, time, id] = value as unknown[];
-    if (madeFor !== order || typeof time !== "string" || typeof id !== "string" || !UUID.test(id)) return null;
+    if (madeFor !== order || typeof time !== "string" || typeof id !== "string" || !z.uuid().safeParse(id).success) return null;
     const at = new Date(time);
     return Number.isNaN(at.getTime()) ? null : { at, id };
   } catch {

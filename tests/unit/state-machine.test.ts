@@ -295,59 +295,24 @@ describe("out-of-order deliveries converge", () => {
   });
 });
 
-describe("isTerminal", () => {
-  const expected: Record<JobState, boolean> = {
-    submitting: false,
-    rejected: true,
-    queued: false,
-    running: false,
-    cancel_requested: false,
-    stopped: true,
-    cancelled: true,
+describe("what each state allows", () => {
+  // Per state: is it an end state, may a cancel be requested, may upstream's refusal reject it.
+  const expected: Record<JobState, { terminal: boolean; cancellable: boolean; rejectable: boolean }> = {
+    submitting: { terminal: false, cancellable: false, rejectable: true },
+    rejected: { terminal: true, cancellable: false, rejectable: false },
+    queued: { terminal: false, cancellable: true, rejectable: false },
+    running: { terminal: false, cancellable: true, rejectable: false },
+    cancel_requested: { terminal: false, cancellable: false, rejectable: false },
+    stopped: { terminal: true, cancellable: false, rejectable: false },
+    cancelled: { terminal: true, cancellable: false, rejectable: false },
   };
 
-  test.each(JOB_STATES.map((state) => ({ state, terminal: expected[state] })))(
-    "a $state job is terminal: $terminal",
-    ({ state, terminal }) => {
+  test.each(JOB_STATES.map((state) => ({ state, ...expected[state] })))(
+    "a $state job: terminal $terminal, cancellable $cancellable, rejectable $rejectable",
+    ({ state, terminal, cancellable, rejectable }) => {
       expect(isTerminal(state)).toBe(terminal);
-    },
-  );
-});
-
-describe("canRequestCancel", () => {
-  const expected: Record<JobState, boolean> = {
-    submitting: false,
-    rejected: false,
-    queued: true,
-    running: true,
-    cancel_requested: false,
-    stopped: false,
-    cancelled: false,
-  };
-
-  test.each(JOB_STATES.map((state) => ({ state, allowed: expected[state] })))(
-    "a cancel may be requested for a $state job: $allowed",
-    ({ state, allowed }) => {
-      expect(canRequestCancel(state)).toBe(allowed);
-    },
-  );
-});
-
-describe("canReject", () => {
-  const expected: Record<JobState, boolean> = {
-    submitting: true,
-    rejected: false,
-    queued: false,
-    running: false,
-    cancel_requested: false,
-    stopped: false,
-    cancelled: false,
-  };
-
-  test.each(JOB_STATES.map((state) => ({ state, allowed: expected[state] })))(
-    "upstream refusing the create rejects a $state job: $allowed",
-    ({ state, allowed }) => {
-      expect(canReject(state)).toBe(allowed);
+      expect(canRequestCancel(state)).toBe(cancellable);
+      expect(canReject(state)).toBe(rejectable);
     },
   );
 });

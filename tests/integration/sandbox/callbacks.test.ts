@@ -2,40 +2,20 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { MAX_ATTEMPTS, retryDelayMs } from "@/lib/sandbox/callbacks";
-import { startCallbackReceiver, startSandbox, waitFor, type TestSandbox } from "./support/harness";
-
-interface Attempt {
-  job_id: string;
-  url: string;
-  copy: number;
-  attempt: number;
-  attempted_at: string;
-  status?: number;
-  error?: string;
-  body: unknown;
-}
+import { afterEach, describe, expect, it } from "vitest";
+import { MAX_ATTEMPTS, retryDelayMs, type DeliveryAttempt } from "@/lib/sandbox/callbacks";
+import { startSandbox, setUpSandboxAndReceiver, waitFor, type CallbackReceiver, type TestSandbox } from "./support/harness";
 
 let sandbox: TestSandbox;
-let receiver: Awaited<ReturnType<typeof startCallbackReceiver>>;
-
-beforeAll(async () => {
-  sandbox = await startSandbox();
-  receiver = await startCallbackReceiver();
-});
+let receiver: CallbackReceiver;
+setUpSandboxAndReceiver((started) => ({ sandbox, receiver } = started));
 
 afterEach(() => {
   receiver.answerWith(() => 200);
 });
 
-afterAll(async () => {
-  await sandbox.close();
-  await receiver.close();
-});
-
 const attemptsFor = async (jobId: string, from: TestSandbox = sandbox) =>
-  (await from.control<{ data: Attempt[] }>("GET", `callbacks?job_id=${encodeURIComponent(jobId)}`)).body.data;
+  (await from.control<{ data: DeliveryAttempt[] }>("GET", `callbacks?job_id=${encodeURIComponent(jobId)}`)).body.data;
 
 const waitForAttempts = (jobId: string, count: number, from: TestSandbox = sandbox) =>
   waitFor(async () => {

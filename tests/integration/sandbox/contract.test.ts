@@ -1,21 +1,12 @@
 // Every sandbox response body, success and error, for every endpoint, against Descript's OpenAPI.
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startCallbackReceiver, startSandbox, waitFor, type JobBody, type TestSandbox } from "./support/harness";
+import { describe, expect, it } from "vitest";
+import { startSandbox, setUpSandboxAndReceiver, waitFor, type CallbackReceiver, type JobBody, type TestSandbox } from "./support/harness";
 import { assertJobMatchesContract, assertMatchesContract } from "../../support/openapi-contract";
 
 let sandbox: TestSandbox;
-let receiver: Awaited<ReturnType<typeof startCallbackReceiver>>;
-
-beforeAll(async () => {
-  sandbox = await startSandbox();
-  receiver = await startCallbackReceiver();
-});
-
-afterAll(async () => {
-  await sandbox.close();
-  await receiver.close();
-});
+let receiver: CallbackReceiver;
+setUpSandboxAndReceiver((started) => ({ sandbox, receiver } = started));
 
 /** Calls the sandbox and checks the answer against the contract entry for (path, method, status). */
 async function expectContract(options: {

@@ -1,20 +1,11 @@
 // Deterministic scenarios chosen by the request body: media URL markers and tags.
 import { setTimeout as sleep } from "node:timers/promises";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startCallbackReceiver, startSandbox, waitFor, type JobBody, type TestSandbox } from "./support/harness";
+import { describe, expect, it } from "vitest";
+import { startSandbox, setUpSandboxAndReceiver, waitFor, type CallbackReceiver, type JobBody, type TestSandbox } from "./support/harness";
 
 let sandbox: TestSandbox;
-let receiver: Awaited<ReturnType<typeof startCallbackReceiver>>;
-
-beforeAll(async () => {
-  sandbox = await startSandbox();
-  receiver = await startCallbackReceiver();
-});
-
-afterAll(async () => {
-  await sandbox.close();
-  await receiver.close();
-});
+let receiver: CallbackReceiver;
+setUpSandboxAndReceiver((started) => ({ sandbox, receiver } = started));
 
 /** The job's callback, which must say exactly what GET /jobs/{id} says once it stopped. */
 async function expectCallbackMatchesJob(job: JobBody) {

@@ -2,6 +2,7 @@
 // helpers that wait for a condition with a deadline instead of sleeping.
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll } from "vitest";
 import { createSandbox, type SandboxOptions } from "@/lib/sandbox/server";
 
 /** Written out, not imported: a test must notice if the sandbox's default token changes shape. */
@@ -203,4 +204,22 @@ export async function waitFor<T>(
     if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${description}`);
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
+}
+
+export type CallbackReceiver = Awaited<ReturnType<typeof startCallbackReceiver>>;
+
+/**
+ * One sandbox and one callback receiver for a whole test file, stopped after it. `assign` hands
+ * them to the file's own variables once they run.
+ */
+export function setUpSandboxAndReceiver(assign: (started: { sandbox: TestSandbox; receiver: CallbackReceiver }) => void): void {
+  let started: { sandbox: TestSandbox; receiver: CallbackReceiver } | undefined;
+  beforeAll(async () => {
+    started = { sandbox: await startSandbox(), receiver: await startCallbackReceiver() };
+    assign(started);
+  });
+  afterAll(async () => {
+    await started?.sandbox.close();
+    await started?.receiver.close();
+  });
 }
