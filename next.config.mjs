@@ -1,5 +1,19 @@
+/** The hosts at which the launcher says the app is reachable (it prints PUBLIC_BASE_URL). */
+function devOrigins() {
+  const hosts = new Set(["localhost", "127.0.0.1", "[::1]"]);
+  try {
+    if (process.env.PUBLIC_BASE_URL) hosts.add(new URL(process.env.PUBLIC_BASE_URL).hostname);
+  } catch {
+    // A malformed PUBLIC_BASE_URL is reported by the launcher's config check, not here.
+  }
+  return [...hosts];
+}
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
+  // Next's dev server refuses its own scripts to hosts other than localhost unless listed: without
+  // this, the printed http://127.0.0.1:3000 stays on "Loading…" in `npm run dev`.
+  allowedDevOrigins: devOrigins(),
   reactStrictMode: true,
   poweredByHeader: false,
   // `npm test` and CI run `tsc --noEmit` over the whole project (tests included) once; the build

@@ -1,4 +1,4 @@
-// Descript's job API contract (../shared/docs/descript-api.md, the OpenAPI v1.2 document), as zod
+// Descript's job API contract (docs/upstream/descript-api.md, the OpenAPI v1.2 document), as zod
 // schemas: the one definition the proxy validates with and the sandbox emulates. Request bodies are
 // closed, as upstream's Joi schemas are; where the live API accepts fields the OpenAPI omits
 // (`workspace_name`, an agent's `conversation_id`), the live API wins. What upstream sends back is

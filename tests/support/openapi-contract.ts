@@ -7,7 +7,7 @@
 //     `discriminator` is dropped because every oneOf here is already decided by an enum;
 //   - OpenAPI's numeric formats (float, double, int32, int64) are registered as always-valid.
 //
-// Relaxations, each a documented live deviation (../shared/docs/descript-api.md), nothing else:
+// Relaxations, each a documented live deviation (docs/upstream/descript-api.md), nothing else:
 //   1. `job_id` is not `format: uuid`: live ids are prefixed strings. It is checked against the live
 //      pattern instead (project-media-import-<uuid>, project-agent-edit-<project>-<uuid>,
 //      project-media-publish-<project>-<uuid>), which is stricter than a bare string.
@@ -25,7 +25,7 @@ import { Ajv, type ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
 
 const repoRoot = path.resolve(import.meta.dirname, "../..");
-const OPENAPI_PATH = path.resolve(repoRoot, "../shared/upstream/descript-openapi.json");
+const OPENAPI_PATH = path.resolve(repoRoot, "docs/upstream/descript-openapi.json");
 
 type SchemaObject = { [key: string]: unknown };
 
