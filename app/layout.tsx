@@ -8,6 +8,8 @@ import { Providers } from "./providers";
 export const metadata: Metadata = {
   title: { default: "Jobdeck", template: "%s · Jobdeck" },
   description: "Track Descript's asynchronous video jobs",
+  manifest: "/manifest.webmanifest",
+  icons: { icon: "/icon.svg", apple: "/icon-192.png" },
 };
 
 // The header shows whether this instance talks to the sandbox, which is known only at run time.
