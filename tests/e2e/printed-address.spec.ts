@@ -1,0 +1,85 @@
+// What a new user does: run `npm run dev` or `npm start`, open the address the launcher prints, and
+// expect the console to work there (Next's dev server once refused its scripts to 127.0.0.1).
+import { spawn, type ChildProcess } from "node:child_process";
+import { expect, test, type Page } from "@playwright/test";
+
+const testPort = Number(process.env.PORT ?? 3100);
+const sandboxPort = Number(process.env.SANDBOX_PORT ?? 4110);
+
+const MODES = [
+  { command: "dev", port: testPort + 90, sandboxPort: sandboxPort + 150 },
+  { command: "start", port: testPort + 91, sandboxPort: sandboxPort + 151 },
+] as const;
+
+for (const mode of MODES) {
+  test(`npm run ${mode.command}: the printed address serves a working console`, async ({ page }) => {
+    test.setTimeout(240_000);
+    const launcher = launch(mode.command, mode.port, mode.sandboxPort);
+    try {
+      const address = await launcher.printedAddress;
+      expect(address).toBe(`http://127.0.0.1:${mode.port}`);
+      const projectName = `Printed address ${mode.command} ${Date.now()}`;
+      await expect
+        .poll(async () => (await submitImport(address, projectName)).status, { timeout: 180_000, intervals: [1_000] })
+        .toBe(201);
+      const failedAssets = watchForFailedAssets(page);
+      await page.goto(`${address}/jobs`);
+      await expect(page.getByRole("row").filter({ hasText: projectName })).toBeVisible({ timeout: 60_000 });
+      // The client runtime booted: the page is interactive, not just server HTML.
+      await page.waitForFunction(() => Boolean((window as unknown as { next?: { version?: string } }).next?.version), null, { timeout: 60_000 });
+      expect(failedAssets).toEqual([]);
+    } finally {
+      await launcher.stop();
+    }
+  });
+}
+
+function launch(command: "dev" | "start", port: number, sandboxPort: number) {
+  // The launcher's own defaults decide the address: nothing of the test stack's but its database.
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), SANDBOX_PORT: String(sandboxPort) };
+  delete env.PUBLIC_BASE_URL;
+  delete env.DESCRIPT_API_URL;
+  const child: ChildProcess = spawn("npm", ["run", command], { env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  const printedAddress = new Promise<string>((resolve, reject) => {
+    const read = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /Jobdeck on (http:\/\/\S+)/.exec(output);
+      if (match) resolve(match[1]);
+    };
+    child.stdout?.on("data", read);
+    child.stderr?.on("data", read);
+    child.on("exit", (code) => reject(new Error(`npm run ${command} exited with ${code} before printing its address:\n${output}`)));
+  });
+  return {
+    printedAddress,
+    async stop() {
+      if (child.exitCode !== null || !child.pid) return;
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      process.kill(-child.pid, "SIGTERM");
+      const timer = setTimeout(() => child.pid && process.kill(-child.pid, "SIGKILL"), 20_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+function submitImport(address: string, projectName: string) {
+  return fetch(`${address}/api/v1/jobs/import/project_media`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ project_name: projectName, add_media: { "intro.mp4": { url: "https://example.com/intro.mp4" } } }),
+  }).catch(() => ({ status: 0 }));
+}
+
+/** Scripts, styles and dev resources the page could not load (a refused dev origin shows up here). */
+function watchForFailedAssets(page: Page): string[] {
+  const failed: string[] = [];
+  page.on("response", (response) => {
+    if (response.url().includes("/_next/") && response.status() >= 400) failed.push(`${response.status()} ${response.url()}`);
+  });
+  page.on("requestfailed", (request) => {
+    if (request.url().includes("/_next/") && !request.url().includes("webpack-hmr")) failed.push(`failed ${request.url()}`);
+  });
+  return failed;
+}
