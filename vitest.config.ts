@@ -32,6 +32,8 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 30_000,
           hookTimeout: 60_000,
+          // As for the end-to-end tier: one retry in CI, and the reporter names the tests that used it.
+          retry: process.env.CI ? 1 : 0,
         },
       },
     ],
