@@ -45,7 +45,7 @@ function launch(command: "dev" | "start", port: number, sandboxPort: number) {
     const read = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /Jobdeck on (http:\/\/\S+)/.exec(output);
-      if (match) resolve(match[1]);
+      if (match?.[1]) resolve(match[1]);
     };
     child.stdout?.on("data", read);
     child.stderr?.on("data", read);
