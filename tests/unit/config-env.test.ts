@@ -29,6 +29,7 @@ describe("parseConfig defaults", () => {
     expect(parseConfig({})).toEqual({
       databaseUrl: undefined,
       port: 3000,
+      hostname: "127.0.0.1",
       publicBaseUrl: "http://127.0.0.1:3000",
       descriptMode: "sandbox",
       descriptApiUrl: "http://127.0.0.1:4010/v1",
@@ -36,6 +37,8 @@ describe("parseConfig defaults", () => {
       callbackSecret: undefined,
       jobRetentionDays: 30,
       sandbox: { port: 4010, token: DEFAULT_SANDBOX_TOKEN, speed: 1 },
+      relayAllowedHosts: [],
+      bodyReadTimeoutMs: 10_000,
     });
   });
 
