@@ -8,6 +8,7 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import { getEnv } from "@/lib/server/env";
 import { AppError } from "@/lib/server/errors";
 import { logEvent } from "@/lib/server/log";
+import { redactText } from "@/lib/server/redact";
 import { signCallbackToken } from "./callback-token";
 import { kickRelayWorker } from "./relay";
 import {
@@ -132,7 +133,7 @@ async function recordCreateFailure(jobId: string, error: unknown): Promise<void>
       await updateJob(tx, jobId, { state: "rejected", errorMessage: error.message });
       await appendEvent(tx, jobId, event);
     } else {
-      const message = error instanceof UpstreamUnavailableError ? error.message : String(error);
+      const message = redactText(error instanceof UpstreamUnavailableError ? error.message : String(error));
       await appendEventAndNotify(tx, job, { kind: "upstream_unreachable", message: `${message}; Descript may still have created the job` });
     }
   });
@@ -308,7 +309,7 @@ async function settleFailedCancel(jobId: string, requested: { before: JobState; 
         kind: "cancel_failed",
         httpStatus: error instanceof UpstreamHttpError ? error.status : undefined,
         payload: error instanceof UpstreamHttpError ? error.body : undefined,
-        message: (error as Error).message,
+        message: redactText((error as Error).message),
       };
       if (job.state !== "cancel_requested") return appendEventAndNotify(tx, job, event);
       const next = stateAfterFailedCancel(reported?.job_state ?? null, requested.before);

@@ -18,15 +18,24 @@ export interface DescriptErrorBody {
 }
 
 export function redactText(text: string): string {
-  const env = getEnv();
   let scrubbed = text;
-  for (const secret of [env.descriptApiToken, env.callbackSecret, env.sandbox.token]) {
+  for (const secret of knownSecrets()) {
     if (!secret) continue;
     for (const form of new Set([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)])) {
       scrubbed = scrubbed.replaceAll(form, REDACTED);
     }
   }
   return scrubbed.replace(CALLBACK_PATH, `$1${REDACTED}`).replace(URL_CREDENTIALS, `$1${REDACTED}@`).replace(BEARER, `$1${REDACTED}`);
+}
+
+/** The secrets themselves; none while the configuration cannot be read (the patterns still apply). */
+function knownSecrets(): string[] {
+  try {
+    const env = getEnv();
+    return [env.descriptApiToken, env.callbackSecret, env.sandbox.token];
+  } catch {
+    return [];
+  }
 }
 
 /**
