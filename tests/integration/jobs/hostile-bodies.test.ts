@@ -114,35 +114,53 @@ describe("bodies that can never be stored", () => {
   });
 });
 
+/** Sends a body one byte every 200 ms (the whole would take hours); resolves with the answer's status. */
+function trickle(target: URL): { status: Promise<number>; sent: () => number } {
+  const declared = 100_000;
+  let sent = 0;
+  const status = new Promise<number>((resolve, reject) => {
+    const request = http.request(target, { method: "POST", headers: { "content-type": "application/json", "content-length": declared } });
+    let timer: NodeJS.Timeout | undefined;
+    request.on("response", (response) => {
+      clearTimeout(timer);
+      response.resume();
+      resolve(response.statusCode ?? 0);
+      request.destroy();
+    });
+    request.on("error", (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    const next = () => {
+      request.write(" ");
+      sent += 1;
+      timer = setTimeout(next, 200);
+    };
+    next();
+  });
+  return { status, sent: () => sent };
+}
+
 describe("slow bodies", () => {
   it("a trickled callback body is cut within the configured timeout, while it is still trickling", async () => {
     const { localId } = await submitImport(uniqueName("trickle #stall"), { "a.mp4": "https://media.example.com/a.mp4" });
+    const slow = trickle(new URL(`${appUrl}/api/callbacks/descript/${signCallbackToken(localId, callbackSecret)}`));
+    expect(await slow.status).toBe(408);
+    expect(slow.sent()).toBeLessThan(100_000);
+  });
+
+  it("holds only a bounded number of unfinished bodies: past it, a body is answered 503 at once, and the slots come back", async () => {
+    const { localId, upstreamJobId } = await submitImport(uniqueName("many trickles #stall"), { "a.mp4": "https://media.example.com/a.mp4" });
     const target = new URL(`${appUrl}/api/callbacks/descript/${signCallbackToken(localId, callbackSecret)}`);
-    const declared = 100_000;
-    let sent = 0;
-    const status = await new Promise<number>((resolve, reject) => {
-      const request = http.request(target, { method: "POST", headers: { "content-type": "application/json", "content-length": declared } });
-      let timer: NodeJS.Timeout | undefined;
-      request.on("response", (response) => {
-        clearTimeout(timer);
-        response.resume();
-        resolve(response.statusCode ?? 0);
-        request.destroy();
-      });
-      request.on("error", (error) => {
-        clearTimeout(timer);
-        reject(error);
-      });
-      // One byte every 200 ms: the whole body would take over five hours.
-      const trickle = () => {
-        if (sent >= declared) return;
-        request.write(" ");
-        sent += 1;
-        timer = setTimeout(trickle, 200);
-      };
-      trickle();
-    });
-    expect(status).toBe(408);
-    expect(sent).toBeLessThan(declared);
+    // More than the 16 slots: the ones past them are refused while the first are still trickling.
+    const answered: number[] = [];
+    const slow = Array.from({ length: 24 }, () => trickle(target));
+    await Promise.all(slow.map((one) => one.status.then((status) => answered.push(status))));
+    expect(answered.filter((status) => status === 503).length).toBeGreaterThan(0);
+    expect(answered.indexOf(503)).toBeLessThan(answered.indexOf(408));
+    expect(answered.filter((status) => status === 408).length).toBeGreaterThanOrEqual(16);
+    // Every slot was given back: a whole body is read as usual.
+    const finished = JSON.stringify(await sandboxJob(upstreamJobId));
+    expect((await postCallback(localId, finished)).status).toBe(200);
   });
 });
