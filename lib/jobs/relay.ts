@@ -3,7 +3,7 @@ import "server-only";
 // Every instance runs this loop; SKIP LOCKED claims keep two instances from sending one relay.
 // Deliveries are independent: each runs under its own time limit, and a free slot is refilled as
 // soon as one ends, so a slow target holds only its own slot, never another job's relay.
-import { createEgress, EgressRefusedError, parseAllowedHosts, type Egress } from "@/lib/server/egress";
+import { createEgress, isEgressRefused, parseAllowedHosts, type Egress } from "@/lib/server/egress";
 import { getEnv } from "@/lib/server/env";
 import { logEvent } from "@/lib/server/log";
 import { redactText } from "@/lib/server/redact";
@@ -98,7 +98,7 @@ async function deliverRelay(relay: ClaimedRelay): Promise<void> {
   } catch (error) {
     failure = error as Error;
   }
-  if (failure instanceof EgressRefusedError) {
+  if (failure && isEgressRefused(failure)) {
     await recordRelayAttempt(relay, { delivered: false, abandon: true, retryInSeconds: 0 }, {
       kind: "relayed",
       message: `client's callback_url is not allowed: ${redactText(failure.message)}; not relayed`,

@@ -28,6 +28,14 @@ export class EgressRefusedError extends Error {
   }
 }
 
+/**
+ * True for a refusal. By name, not instanceof: Next bundles this module more than once (the
+ * instrumentation's copy and the route handlers'), and the egress on globalThis may come from either.
+ */
+export function isEgressRefused(error: unknown): boolean {
+  return error instanceof Error && error.name === "EgressRefusedError";
+}
+
 /** The name did not resolve (in time): a later try may succeed. */
 export class EgressLookupError extends Error {
   constructor(message: string) {
