@@ -14,9 +14,10 @@ runMain(async () => {
     log("no production build yet: running next build");
     await runToCompletion(path.join(ROOT, "node_modules/.bin/next"), ["build"], { env: stack.env });
   }
-  const next = startChild("next", [mode, "-p", String(stack.config.port)], stack.env);
+  const { hostname, port } = stack.config;
+  const next = startChild("next", [mode, "-H", hostname, "-p", String(port)], stack.env);
   const upstream = stack.config.descriptMode === "sandbox" ? "sandbox" : "live Descript API";
-  log(`Jobdeck on ${stack.config.publicBaseUrl} (${upstream})`);
+  log(`Jobdeck listening on ${hostname}:${port} (HOSTNAME), reached as ${stack.config.publicBaseUrl} (${upstream})`);
   stopOnSignals(async () => {
     next.kill("SIGTERM");
     await exitCodeOf(next);

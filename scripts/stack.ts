@@ -55,6 +55,14 @@ export async function startStack({ profile, withSandbox }: StackOptions): Promis
     // A token unlike any other string, so tests can prove it leaks into no answer, log or row.
     source.SANDBOX_TOKEN ??= `sandbox:${crypto.randomBytes(12).toString("hex")}`;
     source.JOBDECK_APP_LOG ??= path.join(ROOT, ".data", "test-results", "app.log");
+    // The tests reach the app on loopback, whatever HOSTNAME the machine exports.
+    source.HOSTNAME = "127.0.0.1";
+    // The only relay targets the tests may use: their own receivers (tests/support/receiver.ts),
+    // on the four ports after the app's, so that stacks on other ports never share them.
+    const appPort = Number(source.PORT);
+    source.RELAY_ALLOWED_HOSTS ??= [1, 2, 3, 4].map((offset) => `127.0.0.1:${appPort + offset}`).join(",");
+    // Short enough that a test of a trickled body is quick, long enough for a loaded machine.
+    source.BODY_READ_TIMEOUT_SECONDS ??= "3";
   }
   const config: Config = parseConfig(source);
   const stoppers: Array<() => Promise<void>> = [];
@@ -251,7 +259,7 @@ export function exitCodeOf(child: ChildProcess): Promise<number> {
 export async function startBuiltApp(stack: Stack): Promise<ChildProcess> {
   await runToCompletion(path.join(BIN, "next"), ["build"], { env: stack.env, quiet: true });
   const logFile = stack.env.JOBDECK_APP_LOG;
-  const app = spawn(path.join(BIN, "next"), ["start", "-p", String(stack.config.port)], {
+  const app = spawn(path.join(BIN, "next"), ["start", "-H", stack.config.hostname, "-p", String(stack.config.port)], {
     cwd: ROOT,
     env: stack.env,
     stdio: logFile ? ["ignore", "pipe", "pipe"] : "inherit",

@@ -25,9 +25,18 @@ const postgresUrl = z.string().refine(
 
 const httpUrl = z.url({ protocol: /^https?$/, message: "must be an http(s) URL" });
 
+/** `host:port, host:port`: each a name or address (IPv6 in brackets) and an explicit port. */
+const hostPortList = z.preprocess(
+  (value) => (typeof value === "string" ? value.split(",").map((entry) => entry.trim()).filter(Boolean) : []),
+  z.array(
+    z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, { message: "must be a comma-separated list of host:port" }),
+  ),
+);
+
 const rawEnvSchema = z.object({
   DATABASE_URL: z.preprocess(emptyAsUndefined, postgresUrl.optional()),
   PORT: port(3000),
+  HOSTNAME: z.preprocess(emptyAsUndefined, z.string().regex(/^[A-Za-z0-9.:-]+$/, { message: "must be a host name or address" }).default("127.0.0.1")),
   PUBLIC_BASE_URL: z.preprocess(emptyAsUndefined, httpUrl.optional()),
   DESCRIPT_API_URL: z.preprocess(emptyAsUndefined, httpUrl.optional()),
   DESCRIPT_API_TOKEN: optionalString,
@@ -39,11 +48,15 @@ const rawEnvSchema = z.object({
   SANDBOX_PORT: port(4010),
   SANDBOX_TOKEN: z.preprocess(emptyAsUndefined, z.string().default(DEFAULT_SANDBOX_TOKEN)),
   SANDBOX_SPEED: z.preprocess(emptyAsUndefined, z.coerce.number().positive().max(100_000).default(1)),
+  RELAY_ALLOWED_HOSTS: hostPortList,
+  BODY_READ_TIMEOUT_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().positive().max(600).default(10)),
 });
 
 export interface Config {
   databaseUrl: string | undefined;
   port: number;
+  /** The address Next listens on: loopback unless set (docs: README, Exposure). */
+  hostname: string;
   publicBaseUrl: string;
   /** "sandbox" when no DESCRIPT_API_TOKEN is set: the app then talks to the local emulator. */
   descriptMode: "sandbox" | "live";
@@ -52,6 +65,10 @@ export interface Config {
   callbackSecret: string | undefined;
   jobRetentionDays: number;
   sandbox: { port: number; token: string; speed: number };
+  /** `host:port` entries a relay may reach whatever they resolve to (docs/decisions/0012). */
+  relayAllowedHosts: string[];
+  /** How long a request body may take to arrive in full. */
+  bodyReadTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -76,9 +93,14 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
   if (descriptMode === "live" && !env.CALLBACK_SECRET) {
     throw new ConfigError("CALLBACK_SECRET", "is required when DESCRIPT_API_TOKEN is set (at least 32 characters)");
   }
+  // The token travels in every request's Authorization header: never in clear.
+  if (descriptMode === "live" && env.DESCRIPT_API_URL && new URL(env.DESCRIPT_API_URL).protocol !== "https:") {
+    throw new ConfigError("DESCRIPT_API_URL", "must be an https:// URL when DESCRIPT_API_TOKEN is set");
+  }
   return {
     databaseUrl: env.DATABASE_URL,
     port: env.PORT,
+    hostname: env.HOSTNAME,
     publicBaseUrl: stripTrailingSlash(env.PUBLIC_BASE_URL ?? `http://127.0.0.1:${env.PORT}`),
     descriptMode,
     descriptApiUrl: stripTrailingSlash(
@@ -89,6 +111,8 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
     callbackSecret: env.CALLBACK_SECRET,
     jobRetentionDays: env.JOB_RETENTION_DAYS,
     sandbox: { port: env.SANDBOX_PORT, token: env.SANDBOX_TOKEN, speed: env.SANDBOX_SPEED },
+    relayAllowedHosts: env.RELAY_ALLOWED_HOSTS,
+    bodyReadTimeoutMs: env.BODY_READ_TIMEOUT_SECONDS * 1000,
   };
 }
 

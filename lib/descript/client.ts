@@ -51,6 +51,11 @@ export interface DescriptClientOptions {
   readAttempts?: number;
   /** Longest wait between read tries, whatever Retry-After says. */
   maxRetryDelayMs?: number;
+  /**
+   * Applied to every error body before an UpstreamHttpError carries it anywhere (the app passes
+   * lib/server/redact's redactUpstreamError): upstream may echo what it was sent, the token included.
+   */
+  redactErrorBody?: (body: unknown) => unknown;
 }
 
 const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504]);
@@ -61,6 +66,7 @@ export class DescriptClient {
   private readonly timeoutMs: number;
   private readonly readAttempts: number;
   private readonly maxRetryDelayMs: number;
+  private readonly redactErrorBody: (body: unknown) => unknown;
 
   constructor(options: DescriptClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, "");
@@ -68,6 +74,7 @@ export class DescriptClient {
     this.timeoutMs = options.timeoutMs ?? 15_000;
     this.readAttempts = options.readAttempts ?? 3;
     this.maxRetryDelayMs = options.maxRetryDelayMs ?? 10_000;
+    this.redactErrorBody = options.redactErrorBody ?? ((body) => body);
   }
 
   createJob(type: CreatableJobType, body: CreateJobRequest): Promise<CreateJobResponse> {
@@ -144,7 +151,7 @@ export class DescriptClient {
         const value = response.headers.get(name);
         return value === null ? [] : [[name, value]];
       }));
-      throw new UpstreamHttpError(response.status, parseBody(text), headers);
+      throw new UpstreamHttpError(response.status, this.redactErrorBody(parseBody(text)), headers);
     }
     if (request.schema === null) return undefined as T;
     const parsed = request.schema.safeParse(parseBody(text));

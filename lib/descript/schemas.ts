@@ -5,16 +5,34 @@
 // read leniently (unknown fields kept, unknown job types displayable), since upstream may add to it.
 import { z } from "zod";
 
+/**
+ * Sizes of our own: Descript's OpenAPI document states no length or count limit for any of these
+ * (only `limit` ≤ 100 for listing). Each is far beyond real use and keeps one request, and what it
+ * stores, small and bounded (docs/decisions/0013). The sandbox validates with these too.
+ */
+export const REQUEST_LIMITS = {
+  /** Names, ids, labels, content types. */
+  text: 1_000,
+  /** An agent's natural-language instruction. */
+  prompt: 20_000,
+  /** Signed media URLs can run to a few kilobytes. */
+  url: 8_000,
+  /** Files of one import: 15,000 are applied in one callback (tests/integration/jobs/hardening). */
+  addMedia: 20_000,
+  /** Compositions, clips, tracks. */
+  items: 1_000,
+} as const;
+
 // Joi strings refuse "" unless told otherwise, so every string of a request is non-empty.
-const text = z.string().min(1);
-const httpUrl = z.url({ protocol: /^https?$/ });
+const text = z.string().min(1).max(REQUEST_LIMITS.text);
+const httpUrl = z.url({ protocol: /^https?$/ }).max(REQUEST_LIMITS.url);
 const teamAccess = z.enum(["edit", "comment", "view", "none"]);
 const language = text.optional();
 
 const urlImportSchema = z.strictObject({ url: httpUrl, language });
 const directUploadSchema = z.strictObject({ content_type: text, file_size: z.int().min(0), language });
 const multitrackSchema = z.strictObject({
-  tracks: z.array(z.strictObject({ media: text, offset: z.number().optional() })).min(1),
+  tracks: z.array(z.strictObject({ media: text, offset: z.number().optional() })).min(1).max(REQUEST_LIMITS.items),
 });
 
 export const importRequestSchema = z.strictObject({
@@ -29,6 +47,10 @@ export const importRequestSchema = z.strictObject({
       if (typeof value === "object" && value !== null && Object.hasOwn(value, "__proto__")) {
         context.addIssue({ code: "custom", message: '"add_media.__proto__" is not allowed', input: value });
       }
+      // Counted before the entries are parsed one by one (Joi's object.max wording).
+      if (typeof value === "object" && value !== null && Object.keys(value).length > REQUEST_LIMITS.addMedia) {
+        context.addIssue({ code: "custom", message: `"add_media" must have less than or equal to ${REQUEST_LIMITS.addMedia} keys`, input: value });
+      }
       return value;
     }, z.record(text, z.union([urlImportSchema, directUploadSchema, multitrackSchema])))
     .optional(),
@@ -39,9 +61,10 @@ export const importRequestSchema = z.strictObject({
         width: z.int().optional(),
         height: z.int().optional(),
         fps: z.number().optional(),
-        clips: z.array(z.strictObject({ media: text })),
+        clips: z.array(z.strictObject({ media: text })).max(REQUEST_LIMITS.items),
       }),
     )
+    .max(REQUEST_LIMITS.items)
     .optional(),
   callback_url: httpUrl.optional(),
 });
@@ -54,7 +77,7 @@ export const agentRequestSchema = z
     project_name: text.optional(),
     composition_id: text.optional(),
     model: text.optional(), // upstream's default is "auto"
-    prompt: text,
+    prompt: z.string().min(1).max(REQUEST_LIMITS.prompt),
     team_access: teamAccess.optional(),
     conversation_id: text.optional(),
     callback_url: httpUrl.optional(),

@@ -85,7 +85,12 @@ export interface JobDetail extends JobSummary {
   cancelReason: string | null;
   hasClientCallback: boolean;
   files: JobFileView[];
+  /** One page of the timeline, oldest first. */
   events: JobEventView[];
+  /** Pass as `eventsAfter` for the next page; null on the last. */
+  eventsNextCursor: string | null;
+  /** Timeline entries not kept: the job reached its cap (replayed deliveries, for example). */
+  droppedEvents: number;
 }
 
 export interface JobListPage {

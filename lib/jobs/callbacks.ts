@@ -4,8 +4,9 @@ import { upstreamJobSchema } from "@/lib/descript/schemas";
 import { getEnv } from "@/lib/server/env";
 import { AppError } from "@/lib/server/errors";
 import { logEvent } from "@/lib/server/log";
+import { parseJsonSafely } from "@/lib/server/route";
 import { verifyCallbackToken } from "./callback-token";
-import { appendEventAndNotify, withLockedJob } from "./repository";
+import { appendEventAndNotify, summarizeBody, withLockedJob } from "./repository";
 import { applyUpstreamJob, type DeliveryVerdict } from "./service";
 
 /** Headers kept on the timeline: enough to tell deliveries apart, nothing that could be a secret. */
@@ -22,32 +23,33 @@ export function authenticateCallback({ token, headers, requestId }: { token: str
   return jobId;
 }
 
+/**
+ * Applies one delivery. A body that can never be applied (not JSON, nested too deep, not a job) is
+ * recorded and answered as rejected, like every other verdict a 2xx: sending it again cannot help,
+ * so Descript must not retry it. Only a fault that a retry can cure reaches the caller as an error.
+ */
 export async function receiveCallback({ jobId, bodyText, headers }: { jobId: string; bodyText: string; headers: Headers }): Promise<DeliveryVerdict> {
   const keptHeaders = Object.fromEntries(KEPT_HEADERS.flatMap((name) => (headers.has(name) ? [[name, headers.get(name)!]] : [])));
-  const body = parseJson(bodyText);
+  const json = parseJsonSafely(bodyText);
+  const body = json.ok ? json.value : undefined;
   const parsed = upstreamJobSchema.safeParse(body);
   if (!parsed.success) {
-    const reason = bodyText === "" ? "empty" : body === undefined ? "not JSON" : "not a Descript job object";
-    await withLockedJob(jobId, (tx, job) =>
-      appendEventAndNotify(tx, job, {
+    const reason = bodyText === "" ? "empty" : !json.ok ? json.reason : "not a Descript job object";
+    const found = await withLockedJob(jobId, async (tx, job) => {
+      await appendEventAndNotify(tx, job, {
         kind: "callback_received",
         verdict: "rejected",
-        payload: { raw: bodyText.slice(0, 10_000) },
+        payload: summarizeBody(bodyText),
         headers: keptHeaders,
         message: `malformed callback: ${reason}`,
-      }),
-    );
-    throw new AppError("invalid_input", `The callback body is ${reason}.`);
+      });
+      return true;
+    });
+    if (!found) throw new AppError("not_found", "The job this callback is for no longer exists.");
+    return "rejected";
   }
   const verdict = await applyUpstreamJob({ jobId, job: parsed.data, source: "callback", raw: body, headers: keptHeaders });
   if (verdict === null) throw new AppError("not_found", "The job this callback is for no longer exists.");
   return verdict;
 }
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}

@@ -32,10 +32,15 @@ export async function listJobsPage(query: JobListFilters & { cursor?: string }):
   return { data: rows.map(toJobSummary), nextCursor: hasMore && last ? encodeCursor(query.sort, sortedAt(last), last.id) : null };
 }
 
-export async function getJobDetail(jobId: string): Promise<JobDetail> {
+/** Timeline entries per detail answer: a long timeline is read page by page (eventsAfter). */
+export const EVENTS_PAGE_SIZE = 100;
+
+export async function getJobDetail(jobId: string, { eventsAfter = null }: { eventsAfter?: bigint | null } = {}): Promise<JobDetail> {
   const job = await findJob(jobId);
   if (!job) throw new AppError("not_found", `No job ${jobId}.`);
-  return toJobDetail(job, await findJobEvents(jobId));
+  const { rows, hasMore } = await findJobEvents(jobId, { afterId: eventsAfter, limit: EVENTS_PAGE_SIZE });
+  const last = rows.at(-1);
+  return toJobDetail(job, rows, { eventsNextCursor: hasMore && last ? last.id.toString() : null });
 }
 
 /** A job by upstream id, as upstream would answer; like upstream, nothing past the retention window. */

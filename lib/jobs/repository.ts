@@ -2,12 +2,23 @@ import "server-only";
 // The only code that touches Prisma for jobs. Every write that changes a job runs inside a
 // transaction that also appends to its timeline and announces the change (NOTIFY is delivered at
 // commit, so listeners never hear of a change that was rolled back).
+import crypto from "node:crypto";
 import { z } from "zod";
 import { Prisma, type EventVerdict, type JobEventKind } from "@/lib/generated/prisma/client";
 import { getDb } from "@/lib/server/db";
 import type { JobListFilters, JobSort } from "./api-types";
 
 export const JOB_CHANGES_CHANNEL = "jobdeck_job_changes";
+
+/**
+ * Every transaction's limits, explicit: a wait for a pooled connection, and a whole-transaction
+ * time limit after which it is rolled back. No write here grows with the size of a job (file
+ * results are one statement), so these hold for a 15,000-file import too.
+ */
+const TRANSACTION_LIMITS = { maxWait: 5_000, timeout: 10_000 } as const;
+
+/** Timeline entries kept per job; later ones are counted in jobs.dropped_events (docs/decisions/0013). */
+export const MAX_EVENTS_PER_JOB = 500;
 
 export const jobWithFiles = { files: { orderBy: { reference: "asc" } } } satisfies Prisma.JobInclude;
 export type JobWithFiles = Prisma.JobGetPayload<{ include: typeof jobWithFiles }>;
@@ -44,12 +55,17 @@ export async function insertSubmittingJob(job: NewJob, event: NewEvent): Promise
         projectName: job.projectName,
         submittedBy: job.submittedBy,
         clientCallbackUrl: job.clientCallbackUrl,
-        files: { create: job.files },
       },
     });
+    if (job.files.length > 0) {
+      await tx.$executeRaw`
+        INSERT INTO job_files (id, job_id, reference, source_url)
+        SELECT gen_random_uuid(), ${row.id}::uuid, reference, source_url
+        FROM unnest(${job.files.map((file) => file.reference)}::text[], ${job.files.map((file) => file.sourceUrl)}::text[]) AS f(reference, source_url)`;
+    }
     await appendEventAndNotify(tx, row, event);
     return row;
-  });
+  }, TRANSACTION_LIMITS);
 }
 
 /**
@@ -62,7 +78,7 @@ export async function withLockedJob<T>(jobId: string, change: (tx: Tx, job: JobW
     if (locked.length === 0) return null;
     const job = await tx.job.findUniqueOrThrow({ where: { id: jobId }, include: jobWithFiles });
     return change(tx, job);
-  });
+  }, TRANSACTION_LIMITS);
 }
 
 /** Writes a change to the job row, bumping its version, and announces it. Pair with appendEvent. */
@@ -72,8 +88,16 @@ export async function updateJob(tx: Tx, jobId: string, data: Prisma.JobUpdateInp
   return row;
 }
 
-/** Appends to the timeline without announcing: for use beside updateJob, which announces. */
+/**
+ * Appends to the timeline without announcing: for use beside updateJob, which announces. Past
+ * MAX_EVENTS_PER_JOB entries the event is only counted: replays cannot grow a job's storage.
+ */
 export async function appendEvent(tx: Tx, jobId: string, event: NewEvent): Promise<void> {
+  const counted = await tx.$executeRaw`UPDATE jobs SET stored_events = stored_events + 1 WHERE id = ${jobId}::uuid AND stored_events < ${MAX_EVENTS_PER_JOB}`;
+  if (counted === 0) {
+    await tx.$executeRaw`UPDATE jobs SET dropped_events = dropped_events + 1 WHERE id = ${jobId}::uuid`;
+    return;
+  }
   await tx.jobEvent.create({
     data: {
       jobId,
@@ -93,19 +117,24 @@ export async function appendEventAndNotify(tx: Tx, job: JobRow, event: NewEvent)
   await notifyJobChanged(tx, job);
 }
 
+/** Writes every file result of a job in one statement, however many files there are. */
 export async function upsertFiles(
   tx: Tx,
   jobId: string,
   files: Array<{ reference: string; status: "success" | "failed" | "pending"; durationSeconds: number | null; errorMessage: string | null }>,
 ): Promise<void> {
-  for (const file of files) {
-    const values = { status: file.status, durationSeconds: file.durationSeconds, errorMessage: file.errorMessage };
-    await tx.jobFile.upsert({
-      where: { jobId_reference: { jobId, reference: file.reference } },
-      create: { jobId, reference: file.reference, ...values },
-      update: values,
-    });
-  }
+  if (files.length === 0) return;
+  await tx.$executeRaw`
+    INSERT INTO job_files (id, job_id, reference, status, duration_seconds, error_message)
+    SELECT gen_random_uuid(), ${jobId}::uuid, reference, status, duration_seconds, error_message
+    FROM unnest(
+      ${files.map((file) => file.reference)}::text[],
+      ${files.map((file) => file.status)}::"FileStatus"[],
+      ${files.map((file) => file.durationSeconds)}::float8[],
+      ${files.map((file) => file.errorMessage)}::text[]
+    ) AS f(reference, status, duration_seconds, error_message)
+    ON CONFLICT (job_id, reference) DO UPDATE
+    SET status = EXCLUDED.status, duration_seconds = EXCLUDED.duration_seconds, error_message = EXCLUDED.error_message`;
 }
 
 export async function enqueueRelay(tx: Tx, relay: { jobId: string; url: string; body: Prisma.InputJsonValue }): Promise<void> {
@@ -125,8 +154,14 @@ export function findJobByUpstreamId(upstreamJobId: string, db: Tx = getDb()): Pr
   return db.job.findUnique({ where: { upstreamJobId }, include: jobWithFiles });
 }
 
-export function findJobEvents(jobId: string) {
-  return getDb().jobEvent.findMany({ where: { jobId }, orderBy: { id: "asc" } });
+/** One page of a job's timeline, oldest first, after the event id `afterId`; one row over to know if more follow. */
+export async function findJobEvents(jobId: string, { afterId, limit }: { afterId: bigint | null; limit: number }) {
+  const rows = await getDb().jobEvent.findMany({
+    where: { jobId, ...(afterId !== null ? { id: { gt: afterId } } : {}) },
+    orderBy: { id: "asc" },
+    take: limit + 1,
+  });
+  return { rows: rows.slice(0, limit), hasMore: rows.length > limit };
 }
 
 // ---- Listing ----------------------------------------------------------------------------------
@@ -257,18 +292,47 @@ export async function recordRelayAttempt(
     if (updated === 0) return;
     const job = await tx.job.findUniqueOrThrow({ where: { id: relay.job_id } });
     await appendEventAndNotify(tx, job, event);
-  });
+  }, TRANSACTION_LIMITS);
 }
 
 /**
  * Makes a payload storable and safe to show: Postgres jsonb refuses the NUL character (kept as the
- * text "\u0000" instead), and a callback_url is a capability that belongs in no timeline.
+ * text "\u0000" instead) and unpaired UTF-16 surrogates (replaced by U+FFFD, in keys too), and a
+ * callback_url is a capability that belongs in no timeline.
  */
 export function toStorableJson(value: unknown): Prisma.InputJsonValue | undefined {
   if (value === undefined || value === null) return undefined;
   const text = JSON.stringify(value, (key, item: unknown) => {
     if (key === "callback_url") return undefined;
-    return typeof item === "string" ? item.replaceAll("\u0000", "\\u0000") : item;
+    if (typeof item === "string") return toStorableText(item);
+    if (item !== null && typeof item === "object" && !Array.isArray(item) && Object.keys(item).some((name) => toStorableText(name) !== name)) {
+      return Object.fromEntries(Object.entries(item).map(([name, inner]) => [toStorableText(name), inner]));
+    }
+    return item;
   });
   return JSON.parse(text) as Prisma.InputJsonValue;
+}
+
+const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+function toStorableText(text: string): string {
+  return text.replaceAll("\u0000", "\\u0000").replace(UNPAIRED_SURROGATE, "\uFFFD");
+}
+
+/** True when every string (and key) in `value` is stored as it is: no NUL, no unpaired surrogate. */
+export function isStorableAsIs(value: unknown): boolean {
+  const isClean = (text: string) => toStorableText(text) === text;
+  if (typeof value === "string") return isClean(value);
+  if (Array.isArray(value)) return value.every(isStorableAsIs);
+  if (value !== null && typeof value === "object") return Object.entries(value).every(([key, item]) => isClean(key) && isStorableAsIs(item));
+  return true;
+}
+
+/** What a timeline keeps of a body it need not keep whole (a duplicate, a stale or rejected delivery). */
+export function summarizeBody(text: string): { sha256: string; bytes: number; excerpt: string } {
+  return {
+    sha256: crypto.createHash("sha256").update(text).digest("hex"),
+    bytes: Buffer.byteLength(text),
+    excerpt: toStorableText(text.slice(0, 500)),
+  };
 }

@@ -42,6 +42,8 @@ export interface JobRowForView {
   upstreamStoppedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
+  /** Timeline entries not kept once the job reached its cap. */
+  droppedEvents?: number;
   files: FileRow[];
 }
 
@@ -107,7 +109,8 @@ export function toJobSummary(job: JobRowForView): JobSummary {
   };
 }
 
-export function toJobDetail(job: JobRowForView, events: EventRow[]): JobDetail {
+/** `events` is one page of the timeline; `eventsNextCursor` (an event id) asks for the next. */
+export function toJobDetail(job: JobRowForView, events: EventRow[], { eventsNextCursor = null }: { eventsNextCursor?: string | null } = {}): JobDetail {
   return {
     ...toJobSummary(job),
     request: job.request,
@@ -134,6 +137,8 @@ export function toJobDetail(job: JobRowForView, events: EventRow[]): JobDetail {
       message: event.message,
       createdAt: event.createdAt.toISOString(),
     })),
+    eventsNextCursor,
+    droppedEvents: job.droppedEvents ?? 0,
   };
 }
 

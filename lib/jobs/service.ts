@@ -8,6 +8,7 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import { getEnv } from "@/lib/server/env";
 import { AppError } from "@/lib/server/errors";
 import { logEvent } from "@/lib/server/log";
+import { redactText } from "@/lib/server/redact";
 import { signCallbackToken } from "./callback-token";
 import { kickRelayWorker } from "./relay";
 import {
@@ -17,6 +18,8 @@ import {
   findJob,
   findJobByUpstreamId,
   insertSubmittingJob,
+  isStorableAsIs,
+  summarizeBody,
   toStorableJson,
   updateJob,
   upsertFiles,
@@ -42,6 +45,9 @@ export interface SubmitJobInput {
  * start a second paid job.
  */
 export async function submitJob({ type, body, submittedBy }: SubmitJobInput): Promise<{ jobId: string; answer: CreateJobResponse }> {
+  // Postgres stores no NUL character and no unpaired surrogate: refuse them now, for good, rather
+  // than fail after upstream has created the job.
+  if (!isStorableAsIs(body)) throw new AppError("invalid_input", '"value" must not contain null characters or unpaired surrogates');
   const { callback_url: clientCallbackUrl, ...request } = body;
   const files =
     "add_media" in request && request.add_media
@@ -63,7 +69,7 @@ export async function submitJob({ type, body, submittedBy }: SubmitJobInput): Pr
   const callbackUrl = `${env.publicBaseUrl}/api/callbacks/descript/${signCallbackToken(job.id, env.callbackSecret)}`;
   let answer: CreateJobResponse;
   try {
-    answer = await getDescriptClient().createJob(type, { ...request, callback_url: callbackUrl });
+    answer = documentedAnswer(await getDescriptClient().createJob(type, { ...request, callback_url: callbackUrl }));
   } catch (error) {
     await recordCreateFailure(job.id, error).catch((recordError: unknown) =>
       logEvent("error", "create_failure_not_recorded", { jobId: job.id, error: (recordError as Error).message }),
@@ -76,6 +82,15 @@ export async function submitJob({ type, body, submittedBy }: SubmitJobInput): Pr
     logEvent("error", "create_answer_not_recorded", { jobId: job.id, upstreamJobId: answer.job_id, error: (recordError as Error).message }),
   );
   return { jobId: job.id, answer };
+}
+
+/**
+ * Only the fields Descript documents pass on: whatever else upstream adds (an echo of the request,
+ * and so of Jobdeck's callback URL) stays out of the client's answer and the timeline.
+ */
+function documentedAnswer(answer: CreateJobResponse): CreateJobResponse {
+  const { job_id, drive_id, drive_name, project_id, project_url, upload_urls } = answer;
+  return { job_id, drive_id, drive_name, project_id, project_url, upload_urls };
 }
 
 async function recordCreateAnswer(jobId: string, answer: CreateJobResponse): Promise<void> {
@@ -118,7 +133,7 @@ async function recordCreateFailure(jobId: string, error: unknown): Promise<void>
       await updateJob(tx, jobId, { state: "rejected", errorMessage: error.message });
       await appendEvent(tx, jobId, event);
     } else {
-      const message = error instanceof UpstreamUnavailableError ? error.message : String(error);
+      const message = redactText(error instanceof UpstreamUnavailableError ? error.message : String(error));
       await appendEventAndNotify(tx, job, { kind: "upstream_unreachable", message: `${message}; Descript may still have created the job` });
     }
   });
@@ -140,7 +155,8 @@ export async function applyUpstreamJob(input: ApplyUpstreamJobInput): Promise<De
   const event = (verdict: DeliveryVerdict, message?: string): NewEvent => ({
     kind: input.source === "callback" ? "callback_received" : "poll_result",
     verdict,
-    payload: input.raw ?? job,
+    // Only an applied report is kept whole: a replay, however often and however large, keeps a digest.
+    payload: verdict === "applied" ? (input.raw ?? job) : summarizeBody(JSON.stringify(input.raw ?? job)),
     headers: input.headers,
     message: message ?? `${job.job_state}${job.result ? `/${job.result.status}` : ""}: ${verdict}`,
   });
@@ -241,14 +257,20 @@ export interface CancelJobInput {
   jobId: string;
   reason?: string;
   requestedBy: string;
+  /**
+   * Descript's DELETE semantics (the proxy): a job that has ended, or whose cancel is already
+   * requested, is left as it is without an error. Decided under the row lock, like every change.
+   */
+  isEndedOk?: boolean;
 }
 
 /**
  * Cancels upstream. The job shows cancel_requested until upstream confirms; if the job finished
  * first, it ends in its true final state, never as cancelled.
  */
-export async function cancelJob({ jobId, reason, requestedBy }: CancelJobInput): Promise<void> {
+export async function cancelJob({ jobId, reason, requestedBy, isEndedOk = false }: CancelJobInput): Promise<void> {
   const requested = await withLockedJob(jobId, async (tx, job) => {
+    if (isEndedOk && (isTerminal(job.state) || job.state === "cancel_requested")) return "nothing to do" as const;
     if (!canRequestCancel(job.state) || !job.upstreamJobId) {
       throw new AppError("conflict", `The job is ${job.state.replace("_", " ")}; only queued or running jobs can be cancelled.`);
     }
@@ -257,6 +279,7 @@ export async function cancelJob({ jobId, reason, requestedBy }: CancelJobInput):
     return { before: job.state, upstreamJobId: job.upstreamJobId };
   });
   if (!requested) throw new AppError("not_found", "No such job.");
+  if (requested === "nothing to do") return;
 
   const client = getDescriptClient();
   try {
@@ -286,7 +309,7 @@ async function settleFailedCancel(jobId: string, requested: { before: JobState; 
         kind: "cancel_failed",
         httpStatus: error instanceof UpstreamHttpError ? error.status : undefined,
         payload: error instanceof UpstreamHttpError ? error.body : undefined,
-        message: (error as Error).message,
+        message: redactText((error as Error).message),
       };
       if (job.state !== "cancel_requested") return appendEventAndNotify(tx, job, event);
       const next = stateAfterFailedCancel(reported?.job_state ?? null, requested.before);

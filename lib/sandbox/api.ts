@@ -49,11 +49,10 @@ export function createApi(context: ApiContext): (request: SandboxRequest) => Pro
   return async (request) => {
     const match = findRoute(ROUTES, request);
     if (!match) return errorResponse(notFound(`Cannot ${request.method} ${request.url.pathname}`));
-    const token = readBearerToken(request);
-    if (token === undefined || !isSameToken(token, context.token)) {
+    if (!hasToken(request, context.token)) {
       return errorResponse(new ApiError("unauthorized", "Missing or invalid authentication token"));
     }
-    const budget = context.rateLimiter.consume(token);
+    const budget = context.rateLimiter.consume(context.token);
     const rateHeaders = {
       "X-RateLimit-Remaining": String(budget.remaining),
       "X-RateLimit-Consumed": String(budget.consumed),
@@ -62,7 +61,7 @@ export function createApi(context: ApiContext): (request: SandboxRequest) => Pro
       return withHeaders(errorResponse(rateLimitExceeded(TOO_MANY_REQUESTS, budget.retryAfterSeconds)), rateHeaders);
     }
     const fault = context.faults.take();
-    if (fault) return withHeaders(answerFault(fault), rateHeaders);
+    if (fault) return withHeaders(answerFault(fault, request), rateHeaders);
     context.removeExpiredJobs();
     const response = await answerApiErrors(() => match.route.handle(context, match.request));
     return withHeaders(response, rateHeaders);
@@ -77,13 +76,27 @@ function readBearerToken(request: SandboxRequest): string | undefined {
   return /^Bearer\s+(\S.*)$/i.exec(request.headers.authorization ?? "")?.[1]?.trim();
 }
 
+/** True when the request's bearer token is `expected`: the API's and the control API's one check. */
+export function hasToken(request: SandboxRequest, expected: string): boolean {
+  const token = readBearerToken(request);
+  return token !== undefined && isSameToken(token, expected);
+}
+
 /** The whole token must match, compared in constant time (digests make the lengths equal). */
 function isSameToken(given: string, expected: string): boolean {
   const digest = (token: string) => createHash("sha256").update(token).digest();
   return timingSafeEqual(digest(given), digest(expected));
 }
 
-function answerFault(fault: Fault): SandboxResponse {
+function answerFault(fault: Fault, request: SandboxRequest): SandboxResponse {
+  if (fault.echoRequest) {
+    const authorization = request.headers.authorization ?? "";
+    return jsonResponse(fault.status, {
+      error: "unauthorized",
+      message: `Rejected ${authorization}`,
+      request: { headers: request.headers, body: request.body.bytes.toString("utf8") },
+    });
+  }
   if (fault.status === 429) {
     return errorResponse(rateLimitExceeded(TOO_MANY_REQUESTS, fault.retryAfterSeconds ?? 1));
   }

@@ -1,9 +1,10 @@
-// The control API under /v1/_sandbox/ (no auth, no rate limit, no injected faults): lets tests
-// reset the sandbox, tighten the rate limit, inject failures, age jobs and inspect callbacks.
+// The control API under /v1/_sandbox/ (the API's bearer token, no rate limit, no injected faults):
+// lets tests reset the sandbox, tighten the rate limit, inject failures, age jobs and inspect
+// callbacks. It wipes state and lists callback URLs, so it asks for the token like the API does.
 import { z } from "zod";
 import { MAX_CLOCK_OFFSET_SECONDS, toIso, type SandboxClock } from "./clock";
 import type { CallbackDispatcher } from "./callbacks";
-import { invalidInput, notFound } from "./errors";
+import { ApiError, invalidInput, notFound } from "./errors";
 import type { FaultQueue } from "./faults";
 import {
   answerApiErrors,
@@ -26,15 +27,18 @@ export interface ControlContext {
   rateLimiter: RateLimiter;
   faults: FaultQueue;
   callbacks: CallbackDispatcher;
+  /** True when the request carries the API's bearer token. */
+  isAuthorized(request: SandboxRequest): boolean;
   /** Forgets jobs, projects, deliveries, faults, the clock offset and rate-limit state. */
   resetAll(): void;
 }
 
 const rateLimitBodySchema = z.strictObject({ limit: z.int().min(1), window_seconds: z.int().min(1) });
 const faultBodySchema = z.strictObject({
-  status: z.literal([500, 502, 503, 429]),
+  status: z.literal([500, 502, 503, 429, 401]),
   count: z.int().min(1).default(1),
   retry_after: z.int().min(0).optional(),
+  echo_request: z.boolean().optional(),
 });
 const clockBodySchema = z.strictObject({ advance_seconds: z.number().positive().max(MAX_CLOCK_OFFSET_SECONDS) });
 const callbacksQuerySchema = z.object({ job_id: z.string().min(1).optional() });
@@ -62,7 +66,7 @@ const ROUTES: readonly Route<ControlContext>[] = [
     pattern: /^\/v1\/_sandbox\/faults$/,
     handle(context, request) {
       const body = parseInput(faultBodySchema, parseJsonBody(request));
-      context.faults.add({ status: body.status, retryAfterSeconds: body.retry_after }, body.count);
+      context.faults.add({ status: body.status, retryAfterSeconds: body.retry_after, echoRequest: body.echo_request }, body.count);
       return jsonResponse(200, { pending: context.faults.pendingCount() });
     },
   },
@@ -94,6 +98,9 @@ const ROUTES: readonly Route<ControlContext>[] = [
 export function createControl(context: ControlContext): (request: SandboxRequest) => Promise<SandboxResponse> {
   return async (request) => {
     const match = findRoute(ROUTES, request);
+    if (!context.isAuthorized(request)) {
+      return errorResponse(new ApiError("unauthorized", "Missing or invalid authentication token"));
+    }
     if (!match) return errorResponse(notFound(`Cannot ${request.method} ${request.url.pathname}`));
     return answerApiErrors(() => match.route.handle(context, match.request));
   };

@@ -1,9 +1,14 @@
 // Injected failures: the next N API requests answer a chosen status instead of being served.
-export type FaultStatus = 500 | 502 | 503 | 429;
+export type FaultStatus = 500 | 502 | 503 | 429 | 401;
 
 export interface Fault {
   status: FaultStatus;
   retryAfterSeconds?: number;
+  /**
+   * Answer with a body that echoes the request (its Authorization header and body), as a
+   * misbehaving upstream or a proxy in front of it might: lets tests prove no secret passes through.
+   */
+  echoRequest?: boolean;
 }
 
 export interface FaultQueue {

@@ -2,7 +2,7 @@
 // every test and the demo talk to it exactly as they would talk to https://descriptapi.com/v1.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createApi } from "./api";
+import { createApi, hasToken } from "./api";
 import { createCallbackDispatcher } from "./callbacks";
 import { createClock } from "./clock";
 import { CONTROL_PREFIX, createControl } from "./control";
@@ -76,8 +76,9 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
   const rateLimiter = createRateLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT, clock);
   const faults = createFaultQueue();
 
+  const token = options.token ?? DEFAULT_TOKEN;
   const answerApi = createApi({
-    token: options.token ?? DEFAULT_TOKEN,
+    token,
     speed,
     clock,
     store,
@@ -96,6 +97,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     },
   });
   const answerControl = createControl({
+    isAuthorized: (request) => hasToken(request, token),
     clock,
     rateLimiter,
     faults,

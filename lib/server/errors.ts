@@ -8,12 +8,14 @@ export const ERROR_STATUS = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  request_timeout: 408,
   payload_too_large: 413,
   rate_limit_exceeded: 429,
   internal_error: 500,
   upstream_error: 502,
   upstream_unavailable: 503,
   database_unavailable: 503,
+  service_unavailable: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -3,6 +3,7 @@ import crypto from "node:crypto";
 import type { NextRequest } from "next/server";
 import { z } from "zod";
 import { UpstreamHttpError, UpstreamUnavailableError } from "@/lib/descript/client";
+import { getEnv } from "./env";
 import { AppError, invalidInputFromZod, type ErrorCode } from "./errors";
 import { logEvent } from "./log";
 
@@ -91,27 +92,53 @@ function passThrough(error: UpstreamHttpError, requestId: string): Response {
   return new Response(JSON.stringify(error.body), { status: error.status, headers });
 }
 
+/** A proxied request body: as much as the sandbox (standing in for Descript) accepts. */
 export const MAX_JSON_BODY_BYTES = 1024 * 1024;
+/** Bodies being read at once, per instance: bounds the memory that unfinished bodies can hold. */
+const MAX_BODIES_IN_FLIGHT = 16;
+/** Deeper JSON than this is refused before it is parsed or stored (docs/decisions/0013). */
+export const MAX_JSON_DEPTH = 64;
 
-/** Reads the raw body, refusing more than `maxBytes` without buffering the excess. */
+const globalForBodies = globalThis as typeof globalThis & { jobdeckBodiesInFlight?: number };
+
+/**
+ * Reads the raw body, refusing more than `maxBytes` without buffering the excess, and cutting a
+ * body that has not arrived in full within BODY_READ_TIMEOUT_SECONDS (a trickle holds no socket).
+ * When MAX_BODIES_IN_FLIGHT are already being read, answers 503 at once: the sender retries.
+ */
 export async function readBodyText(request: Request, maxBytes = MAX_JSON_BODY_BYTES): Promise<string> {
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > maxBytes) throw tooLarge(maxBytes);
   if (!request.body) return "";
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      throw tooLarge(maxBytes);
-    }
-    chunks.push(value);
+  const inFlight = globalForBodies.jobdeckBodiesInFlight ?? 0;
+  if (inFlight >= MAX_BODIES_IN_FLIGHT) {
+    throw new AppError("service_unavailable", "Too many requests are being received; please retry.", { headers: { "retry-after": "1" } });
   }
-  return Buffer.concat(chunks).toString("utf8");
+  globalForBodies.jobdeckBodiesInFlight = inFlight + 1;
+  const reader = request.body.getReader();
+  const timeoutMs = getEnv().bodyReadTimeoutMs;
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new AppError("request_timeout", `The request body did not arrive within ${timeoutMs / 1000} s.`)), timeoutMs);
+  });
+  try {
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    for (;;) {
+      const { done, value } = await Promise.race([reader.read(), timedOut]);
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) throw tooLarge(maxBytes);
+      chunks.push(value);
+    }
+    return Buffer.concat(chunks).toString("utf8");
+  } catch (error) {
+    await reader.cancel().catch(() => {});
+    throw error;
+  } finally {
+    clearTimeout(timer);
+    globalForBodies.jobdeckBodiesInFlight = (globalForBodies.jobdeckBodiesInFlight ?? 1) - 1;
+  }
 }
 
 function tooLarge(maxBytes: number): AppError {
@@ -119,11 +146,39 @@ function tooLarge(maxBytes: number): AppError {
 }
 
 export function parseJsonText(text: string): unknown {
+  const parsed = parseJsonSafely(text);
+  if (!parsed.ok) throw new AppError("invalid_input", `The request body is ${parsed.reason}.`);
+  return parsed.value;
+}
+
+/** JSON.parse, refusing nesting deeper than MAX_JSON_DEPTH first (a deep body would overflow later code's stack). */
+export function parseJsonSafely(text: string): { ok: true; value: unknown } | { ok: false; reason: string } {
+  if (exceedsJsonDepth(text, MAX_JSON_DEPTH)) return { ok: false, reason: `nested deeper than ${MAX_JSON_DEPTH} levels` };
   try {
-    return JSON.parse(text);
+    return { ok: true, value: JSON.parse(text) };
   } catch {
-    throw new AppError("invalid_input", "The request body is not valid JSON.");
+    return { ok: false, reason: "not valid JSON" };
   }
+}
+
+/** One pass over the text, counting brackets outside strings. */
+function exceedsJsonDepth(text: string, maxDepth: number): boolean {
+  let depth = 0;
+  let isInString = false;
+  for (let index = 0; index < text.length; index++) {
+    const char = text.charCodeAt(index);
+    if (isInString) {
+      if (char === 0x5c) index++; // backslash: skip the escaped character
+      else if (char === 0x22) isInString = false;
+    } else if (char === 0x22) {
+      isInString = true;
+    } else if (char === 0x5b || char === 0x7b) {
+      if (++depth > maxDepth) return true;
+    } else if (char === 0x5d || char === 0x7d) {
+      depth--;
+    }
+  }
+  return false;
 }
 
 export function parseSearchParams<T>(request: NextRequest, schema: z.ZodType<T>): T {

@@ -34,7 +34,7 @@ export async function waitFor<T>(probe: () => Promise<T | undefined>, { timeoutM
 export async function sandboxControl(path: string, body?: unknown): Promise<Response> {
   const response = await fetch(`${sandboxUrl}/_sandbox/${path}`, {
     method: body === undefined ? "GET" : "POST",
-    headers: body === undefined ? {} : { "content-type": "application/json" },
+    headers: { authorization: `Bearer ${sandboxToken}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   if (!response.ok) throw new Error(`sandbox control ${path} answered ${response.status}`);

@@ -29,6 +29,7 @@ describe("parseConfig defaults", () => {
     expect(parseConfig({})).toEqual({
       databaseUrl: undefined,
       port: 3000,
+      hostname: "127.0.0.1",
       publicBaseUrl: "http://127.0.0.1:3000",
       descriptMode: "sandbox",
       descriptApiUrl: "http://127.0.0.1:4010/v1",
@@ -36,6 +37,8 @@ describe("parseConfig defaults", () => {
       callbackSecret: undefined,
       jobRetentionDays: 30,
       sandbox: { port: 4010, token: DEFAULT_SANDBOX_TOKEN, speed: 1 },
+      relayAllowedHosts: [],
+      bodyReadTimeoutMs: 10_000,
     });
   });
 
@@ -103,6 +106,33 @@ describe("parseConfig live mode", () => {
 
   test("sandbox mode does not require CALLBACK_SECRET", () => {
     expect(parseConfig({}).callbackSecret).toBeUndefined();
+  });
+
+  test("live mode refuses an http:// DESCRIPT_API_URL, which would carry the token in clear", () => {
+    const error = configErrorFor({ DESCRIPT_API_TOKEN: TOKEN, CALLBACK_SECRET: SECRET, DESCRIPT_API_URL: "http://descriptapi.com/v1" });
+    expectOneLineNaming(error, "DESCRIPT_API_URL");
+    expect(error.message).toContain("https");
+    expect(error.message).not.toContain(TOKEN);
+  });
+});
+
+describe("parseConfig exposure and egress settings", () => {
+  test("HOSTNAME defaults to loopback and may be set to any interface", () => {
+    expect(parseConfig({}).hostname).toBe("127.0.0.1");
+    expect(parseConfig({ HOSTNAME: "0.0.0.0" }).hostname).toBe("0.0.0.0");
+    expectOneLineNaming(configErrorFor({ HOSTNAME: "bad host!" }), "HOSTNAME");
+  });
+
+  test("RELAY_ALLOWED_HOSTS is a comma-separated list of host:port, empty by default", () => {
+    expect(parseConfig({}).relayAllowedHosts).toEqual([]);
+    expect(parseConfig({ RELAY_ALLOWED_HOSTS: " 127.0.0.1:3401, hooks.internal:8443 ,[::1]:9000" }).relayAllowedHosts).toEqual([
+      "127.0.0.1:3401",
+      "hooks.internal:8443",
+      "[::1]:9000",
+    ]);
+    for (const bad of ["127.0.0.1", "http://127.0.0.1:80", "host:port"]) {
+      expectOneLineNaming(configErrorFor({ RELAY_ALLOWED_HOSTS: bad }), "RELAY_ALLOWED_HOSTS");
+    }
   });
 });
 

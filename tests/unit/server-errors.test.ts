@@ -24,12 +24,12 @@ describe("ERROR_STATUS", () => {
     }
   });
 
-  test("only internal and upstream or database troubles are 5xx", () => {
+  test("only internal, upstream, database or load troubles are 5xx", () => {
     const serverSide = Object.entries(ERROR_STATUS)
       .filter(([, status]) => status >= 500)
       .map(([code]) => code)
       .sort();
-    expect(serverSide).toEqual(["database_unavailable", "internal_error", "upstream_error", "upstream_unavailable"]);
+    expect(serverSide).toEqual(["database_unavailable", "internal_error", "service_unavailable", "upstream_error", "upstream_unavailable"]);
   });
 });
 

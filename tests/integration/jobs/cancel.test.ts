@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { JobDetail } from "@/lib/jobs/api-types";
 import { getDetail, submitImport, waitForDetail } from "../../support/jobs";
-import { consoleApi, sandboxControl, uniqueName } from "../../support/stack";
+import { appUrl, consoleApi, sandboxControl, sandboxJob, uniqueName, waitFor, withDatabase } from "../../support/stack";
 
 const cancel = (localId: string, body: unknown = {}) =>
   consoleApi<JobDetail & { code?: string }>(`/api/jobs/${localId}/cancel`, {
@@ -64,5 +64,36 @@ describe("cancelling a job", () => {
     const missing = await cancel("00000000-0000-4000-8000-000000000000");
     expect(missing.status).toBe(404);
     await cancel(localId);
+  });
+});
+
+describe("the proxy's DELETE /jobs/{job_id}", () => {
+  it("decides under the row lock: a job that ends while the DELETE waits is answered 204, as Descript would", async () => {
+    const { localId, upstreamJobId } = await submitImport(uniqueName("ends meanwhile #stall"), { "a.mp4": "https://media.example.com/a.mp4" });
+    await withDatabase(async (db) => {
+      // Hold the job's row lock, as a callback being applied would.
+      await db.query("BEGIN");
+      await db.query("SELECT id FROM jobs WHERE id = $1 FOR UPDATE", [localId]);
+      const deleting = fetch(`${appUrl}/api/v1/jobs/${upstreamJobId}`, { method: "DELETE" });
+      try {
+        await waitFor(
+          async () => {
+            const { rows } = await db.query(
+              "SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database() AND pid <> pg_backend_pid()",
+            );
+            return rows.length > 0 ? true : undefined;
+          },
+          { what: "the DELETE to wait for the row lock" },
+        );
+        // The job finishes while the DELETE waits (the callback holding the lock commits).
+        await db.query("UPDATE jobs SET state = 'stopped', upstream_state = 'stopped', outcome = 'success' WHERE id = $1", [localId]);
+      } finally {
+        await db.query("COMMIT");
+      }
+      expect((await deleting).status).toBe(204);
+    });
+    // Nothing was sent upstream: the job there is still running.
+    expect(await sandboxJob(upstreamJobId)).toMatchObject({ job_state: "running" });
+    expect((await getDetail(localId)).events.map((event) => event.kind)).not.toContain("cancel_requested");
   });
 });

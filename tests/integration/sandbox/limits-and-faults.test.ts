@@ -108,6 +108,18 @@ describe("injected faults", () => {
 });
 
 describe("control API", () => {
+  it("refuses every control request without the API's token, so a relayed POST cannot wipe the sandbox", async () => {
+    const created = await sandbox.createJob("agent", { project_name: "kept", prompt: "x" });
+    for (const token of [null, "sandbox:wrong"]) {
+      for (const [method, path] of [["POST", "/_sandbox/reset"], ["GET", "/_sandbox/callbacks"], ["POST", "/_sandbox/faults"]] as const) {
+        const answer = await sandbox.call(method, path, { token, body: method === "POST" ? { status: 500 } : undefined });
+        expect(answer.status, `${method} ${path} with ${token}`).toBe(401);
+        expect(answer.body).toEqual({ error: "unauthorized", message: expect.any(String) });
+      }
+    }
+    expect((await sandbox.getJob(created.job_id)).status).toBe(200);
+  });
+
   it("reset forgets jobs, projects and deliveries", async () => {
     const created = await sandbox.createJob("agent", { project_name: "forgotten", prompt: "x" });
     expect((await sandbox.control("POST", "reset")).status).toBe(204);

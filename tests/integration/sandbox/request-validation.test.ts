@@ -79,8 +79,13 @@ describe("bodies that are not a closed JSON object", () => {
   });
 
   it("accepts a body just under the limit", async () => {
-    const prompt = "x".repeat(1000 * 1000);
-    const answer = await sandbox.call("POST", "/jobs/agent", { body: { project_name: "almost big", prompt } });
+    // Within every string and count limit, the body still nears 1 MiB: ten thousand ~100-byte entries (1,027,823 bytes).
+    const add_media = Object.fromEntries(
+      Array.from({ length: 10_000 }, (_, index) => [`m${index}.mp4`, { url: `https://media.example.com/${"x".repeat(45)}/${index}.mp4` }]),
+    );
+    const body = { project_name: "almost big", add_media };
+    expect(JSON.stringify(body).length).toBeGreaterThan(1000 * 1000);
+    const answer = await sandbox.call("POST", "/jobs/import/project_media", { body });
     expect(answer.status).toBe(201);
   });
 

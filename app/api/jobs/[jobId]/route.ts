@@ -1,11 +1,14 @@
-// GET /api/jobs/{id} — the console: one job with its files and timeline.
+// GET /api/jobs/{id}[?eventsAfter=<event id>] — the console: one job with its files and one page of its timeline.
 import { z } from "zod";
 import { getJobDetail } from "@/lib/jobs/queries";
-import { json, parseParams, route } from "@/lib/server/route";
+import { json, parseParams, parseSearchParams, route } from "@/lib/server/route";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route<{ jobId: string }>("problem", async ({ params }) => {
+const querySchema = z.object({ eventsAfter: z.string().regex(/^\d{1,19}$/, "must be an event id").transform(BigInt).optional() });
+
+export const GET = route<{ jobId: string }>("problem", async ({ request, params }) => {
   const { jobId } = parseParams(params, z.object({ jobId: z.uuid() }));
-  return json(await getJobDetail(jobId));
+  const { eventsAfter } = parseSearchParams(request, querySchema);
+  return json(await getJobDetail(jobId, { eventsAfter }));
 });

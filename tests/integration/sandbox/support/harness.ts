@@ -99,7 +99,7 @@ export async function startSandbox(options: SandboxOptions = {}) {
   }
 
   const control = <Body = Record<string, unknown>>(method: string, path: string, body?: unknown) =>
-    call<Body>(method, `/_sandbox/${path}`, { body, token: null });
+    call<Body>(method, `/_sandbox/${path}`, { body });
 
   const getJob = (jobId: string) => call<JobBody>("GET", `/jobs/${jobId}`);
 

@@ -5,16 +5,22 @@ import { AppError } from "@/lib/server/errors";
 import { logEvent } from "@/lib/server/log";
 import { json, parseParams, readBodyText, route } from "@/lib/server/route";
 
+/**
+ * A final import callback carries one result per file: 20,000 files (the add_media cap) with long
+ * names and error messages fit in 8 MiB (docs/decisions/0013).
+ */
+const MAX_CALLBACK_BODY_BYTES = 8 * 1024 * 1024;
+
 export const dynamic = "force-dynamic";
 
 export const POST = route<{ token: string }>("problem", async ({ request, params, requestId }) => {
   const { token } = parseParams(params, z.object({ token: z.string().max(200) }));
   // The token first: a forged callback is refused (and logged) whatever its body.
   const jobId = authenticateCallback({ token, headers: request.headers, requestId });
-  const bodyText = await readBodyText(request);
+  const bodyText = await readBodyText(request, MAX_CALLBACK_BODY_BYTES);
   try {
     const verdict = await receiveCallback({ jobId, bodyText, headers: request.headers });
-    // Every verdict is a 2xx: a duplicate or stale delivery is handled, and a retry would not help.
+    // Every verdict is a 2xx: a duplicate, stale or rejected delivery is handled, and a retry would not help.
     return json({ received: true, verdict });
   } catch (error) {
     if (error instanceof AppError) throw error;

@@ -3,7 +3,6 @@
 import { z } from "zod";
 import { findUpstreamJob, getUpstreamJob } from "@/lib/jobs/queries";
 import { cancelJob } from "@/lib/jobs/service";
-import { isTerminal } from "@/lib/jobs/state-machine";
 import { json, parseParams, route } from "@/lib/server/route";
 
 export const dynamic = "force-dynamic";
@@ -19,7 +18,7 @@ export const DELETE = route<{ jobId: string }>("descript", async ({ params }) =>
   const { jobId } = parseParams(params, paramsSchema);
   const job = await findUpstreamJob(jobId);
   // Descript answers a DELETE of a job that has ended, or a repeated one, with 204 and changes
-  // nothing; so does Jobdeck, without spending an upstream call.
-  if (!isTerminal(job.state) && job.state !== "cancel_requested") await cancelJob({ jobId: job.id, requestedBy: "api" });
+  // nothing; so does Jobdeck, without spending an upstream call (decided under the row lock).
+  await cancelJob({ jobId: job.id, requestedBy: "api", isEndedOk: true });
   return new Response(null, { status: 204 });
 });
