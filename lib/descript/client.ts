@@ -46,6 +46,14 @@ export class UpstreamHttpError extends Error {
   }
 }
 
+/**
+ * instanceof, across bundles: Next may load this module more than once (instrumentation and route
+ * chunks), and the process's one client may come from another copy than the caller's.
+ */
+export function isUpstreamHttpError(error: unknown): error is UpstreamHttpError {
+  return error instanceof Error && error.name === "UpstreamHttpError" && typeof (error as UpstreamHttpError).status === "number";
+}
+
 /** No answer at all (refused, reset, timed out), or one that breaks the contract. */
 export class UpstreamUnavailableError extends Error {
   constructor(message: string) {
@@ -124,7 +132,8 @@ export class DescriptClient {
         await this.budget?.take(kind);
         return await this.sendOnce(request);
       } catch (error) {
-        const isThrottled = error instanceof UpstreamHttpError && error.status === 429;
+        // A busy project's 429 refuses this one create, it says nothing about the rate (docs/upstream).
+        const isThrottled = error instanceof UpstreamHttpError && error.status === 429 && !isBusyProjectRefusal(error);
         const retryAfterMs = error instanceof UpstreamHttpError ? throttleWaitMs(error) : null;
         // Everyone sharing the budget waits, not only this caller (creates included, never retried).
         if (isThrottled && this.budget) await this.budget.holdBack(retryAfterMs);
@@ -192,6 +201,11 @@ export function throttleWaitMs(error: UpstreamHttpError): number | null {
   if (error.retryAfterSeconds !== null) return error.retryAfterSeconds * 1000;
   const reset = error.headers["x-ratelimit-reset"];
   return reset !== undefined && /^\d+$/.test(reset.trim()) ? Number(reset.trim()) * 1000 : null;
+}
+
+/** "A job is already running for this project": upstream's one-job-per-project 429. */
+export function isBusyProjectRefusal(error: UpstreamHttpError): boolean {
+  return /already running for this project/i.test(error.message);
 }
 
 /** Retry-After as seconds: a whole number, or an HTTP date; anything else is ignored (null). */

@@ -2,7 +2,7 @@ import "server-only";
 // Settles one claimed job against upstream. A poll goes through refreshJob, so what it finds is
 // decided by the same state machine as a callback; the cases a poll cannot settle (a create whose
 // answer was lost, a job upstream forgot) end with a reason on the job's timeline.
-import { UpstreamHttpError } from "@/lib/descript/client";
+import { isUpstreamHttpError } from "@/lib/descript/client";
 import type { UpstreamJob } from "@/lib/descript/schemas";
 import { appendEvent, updateJob, withLockedJob } from "@/lib/jobs/repository";
 import { applyUpstreamJob, refreshJob } from "@/lib/jobs/service";
@@ -41,7 +41,7 @@ export async function reconcileJob(job: ClaimedJob, context: ReconcileContext): 
     const verdict = await refreshJob(job.id);
     if (verdict === "applied" && !hadCallback) await noteIfEndedSilently(job.id);
   } catch (error) {
-    if (error instanceof UpstreamHttpError && error.status === 404) {
+    if (isUpstreamHttpError(error) && error.status === 404) {
       await endJob(job.id, "upstream_job_unknown", "Descript no longer knows this job (it answered 404 to a poll)");
     } else {
       // 429s and 5xx were already retried and shared through the budget: try again next time.
@@ -64,31 +64,32 @@ async function noteIfEndedSilently(jobId: string): Promise<void> {
 }
 
 /**
- * A job still submitting: its create is in flight, or its answer was lost. Only after a recorded
- * failure (5xx, no answer) or the grace period is upstream asked whether it created the job anyway;
- * found, it is adopted; not found after the grace, it ends with the reason.
+ * A job still submitting: its create is in flight (perhaps waiting its turn in the budget), or its
+ * answer was lost. Upstream is asked whether it created the job anyway only once the create's
+ * failure is recorded (5xx, no answer), or after ten grace periods without one (the instance died
+ * mid-create); asking earlier could adopt the job of another create still in flight. Found, the
+ * job is adopted; not found a grace period after the failure, it ends with the reason.
  */
 async function settleSubmitting(job: ClaimedJob, context: ReconcileContext): Promise<ReconcileOutcome> {
   const failedAt = await findCreateFailureAt(job.id);
-  const since = failedAt ?? job.created_at;
-  const waitedSeconds = (Date.now() - since.getTime()) / 1000;
-  const isPastGrace = (Date.now() - job.created_at.getTime()) / 1000 > context.submitGraceSeconds;
+  const ageSeconds = (Date.now() - job.created_at.getTime()) / 1000;
+  const staleSeconds = 10 * context.submitGraceSeconds;
   const again = { polled: false, delaySeconds: submittingRecheckSeconds(job.poll_count + 1) };
-  // The create may still be waiting for its turn in the budget or for upstream's answer.
-  if (!failedAt && !isPastGrace) return { ...again, delaySeconds: context.submitGraceSeconds - (Date.now() - job.created_at.getTime()) / 1000 };
+  if (!failedAt && ageSeconds < staleSeconds) return { ...again, delaySeconds: staleSeconds - ageSeconds };
 
   const found = await lookUpCreatedJob(job);
   if (found) {
     const verdict = await applyUpstreamJob({ jobId: job.id, job: found, source: "poll" });
     if (verdict === "applied") {
       await withLockedJob(job.id, (tx) =>
-        appendEvent(tx, job.id, { kind: "reconciled", message: `adopted Descript job ${found.job_id}, found by looking up the project's jobs (the create's answer was lost)` }),
+        appendEvent(tx, job.id, { kind: "reconciled", message: `adopted Descript job ${found.job_id}, found by looking up upstream's job list (the create's answer was lost)` }),
       );
       return { polled: true, delaySeconds: context.typicalSeconds(job.type) };
     }
   }
+  const waitedSeconds = failedAt ? (Date.now() - failedAt.getTime()) / 1000 : ageSeconds;
   if (waitedSeconds > context.submitGraceSeconds) {
-    await endJob(job.id, "create_unconfirmed", `Descript never confirmed the create and lists no such job after ${Math.round(waitedSeconds)} s`);
+    await endJob(job.id, "create_unconfirmed", `Descript never confirmed the create and lists no such job ${Math.round(waitedSeconds)} s later`);
   }
   return { ...again, polled: true };
 }

@@ -81,16 +81,16 @@ export function releaseAllClaims(workerId: string): Promise<number> {
 
 /**
  * Someone is looking at these jobs: their next poll comes now, or three seconds after the last
- * one. `ids` null means the live table: the newest active jobs it shows.
+ * look (the create's answer counts as the first). `ids` null means the live table: the newest active jobs it shows.
  */
 export function expediteJobs(ids: string[] | null): Promise<number> {
   const which = ids === null
     ? Prisma.sql`id IN (SELECT id FROM jobs WHERE state IN ('queued', 'running', 'cancel_requested') ORDER BY created_at DESC LIMIT 100)`
     : Prisma.sql`id = ANY(${ids}::uuid[])`;
   return getDb().$executeRaw`
-    UPDATE jobs SET next_poll_at = greatest(clock_timestamp(), coalesce(last_polled_at + make_interval(secs => ${MIN_POLL_INTERVAL_SECONDS}), clock_timestamp()))
+    UPDATE jobs SET next_poll_at = greatest(clock_timestamp(), coalesce(last_polled_at, created_at) + make_interval(secs => ${MIN_POLL_INTERVAL_SECONDS}))
     WHERE ${which} AND state IN ('queued', 'running', 'cancel_requested')
-      AND (next_poll_at IS NULL OR next_poll_at > greatest(clock_timestamp(), coalesce(last_polled_at + make_interval(secs => ${MIN_POLL_INTERVAL_SECONDS}), clock_timestamp())))`;
+      AND (next_poll_at IS NULL OR next_poll_at > greatest(clock_timestamp(), coalesce(last_polled_at, created_at) + make_interval(secs => ${MIN_POLL_INTERVAL_SECONDS})))`;
 }
 
 /** When a submitting job's create failed (5xx or no answer), if it did. */

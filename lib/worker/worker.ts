@@ -16,7 +16,7 @@ import { runSweep } from "./sweep";
 const LEASE_SECONDS = 60;
 /** How long a stopping worker lets its in-flight work finish before it gives the claims back. */
 const STOP_GRACE_MS = 10_000;
-const TYPICAL_REFRESH_MS = 60_000;
+const TYPICAL_REFRESH_MS = 10_000;
 
 export interface Worker {
   readonly id: string;
