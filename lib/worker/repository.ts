@@ -53,6 +53,8 @@ export function claimDueJobs({ workerId, limit, leaseSeconds }: { workerId: stri
     WHERE id IN (
       SELECT id FROM jobs
       WHERE next_poll_at <= clock_timestamp() AND (lease_until IS NULL OR lease_until < clock_timestamp())
+        -- The 3-second floor holds here too, whatever moved next_poll_at.
+        AND (last_polled_at IS NULL OR last_polled_at <= clock_timestamp() - make_interval(secs => ${MIN_POLL_INTERVAL_SECONDS}))
       ORDER BY next_poll_at LIMIT ${limit}
       FOR UPDATE SKIP LOCKED
     )
