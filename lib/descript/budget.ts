@@ -35,7 +35,18 @@ export function createPostgresBudget({ ratePerSecond }: { ratePerSecond: number 
   // Tokens a read must leave in the bucket: the room kept for a create that comes along.
   const readReserve = Math.min(1, capacity - 1);
 
-  async function takeOnce(kind: UpstreamCallKind): Promise<TakeRow> {
+  // One budget query at a time per process: a hundred callers arriving together wait here, in
+  // memory, instead of holding a hundred pool connections in line for the row's lock.
+  let queue: Promise<unknown> = Promise.resolve();
+  function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
+    const run = queue.then(work, work);
+    queue = run.catch(() => {});
+    return run;
+  }
+
+  const takeOnce = (kind: UpstreamCallKind) => oneAtATime(() => queryTake(kind));
+
+  async function queryTake(kind: UpstreamCallKind): Promise<TakeRow> {
     const [row] = await getDb().$queryRaw<TakeRow[]>`
       WITH current AS (
         SELECT clock_timestamp() AS at,

@@ -89,7 +89,11 @@ export function startScript(script: "worker" | "sweep", env: Record<string, stri
     output: () => text,
     closed,
     terminate: () => {
-      if (child.pid) process.kill(-child.pid, "SIGTERM");
+      try {
+        if (child.pid) process.kill(-child.pid, "SIGTERM");
+      } catch {
+        // the group has already gone
+      }
     },
   };
 }
