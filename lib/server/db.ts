@@ -9,6 +9,9 @@ const globalForDb = globalThis as typeof globalThis & { jobdeckDb?: PrismaClient
 export function getDb(): PrismaClient {
   globalForDb.jobdeckDb ??= new PrismaClient({
     adapter: new PrismaPg({ connectionString: getEnv().databaseUrl, max: 10 }),
+    // Under a burst (a hundred creates at once) a transaction may wait its turn for a connection
+    // longer than Prisma's default 2 s; waiting is better than failing the request.
+    transactionOptions: { maxWait: 15_000, timeout: 20_000 },
   });
   return globalForDb.jobdeckDb;
 }
