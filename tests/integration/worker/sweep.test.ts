@@ -58,7 +58,7 @@ describe("the expiry sweep", () => {
 
     // Nothing else expired (an interrupted earlier run may have left some): the sweep itself clears it.
     await runSweep();
-    // 31 days ago, on one day of their own that no other job shares.
+    // 31 days ago (the rollups are compared by what they gained on that day).
     const day = await withDatabase(async (db) => {
       await db.query("UPDATE jobs SET created_at = date_trunc('day', now() - interval '31 days') + interval '1 hour' WHERE id = ANY($1::uuid[])", [expiredIds]);
       return (await db.query<{ day: string }>("SELECT to_char(date_trunc('day', now() - interval '31 days'), 'YYYY-MM-DD') AS day")).rows[0]!.day;
