@@ -17,7 +17,12 @@ export type Profile = "dev" | "test";
 const PROFILES = {
   dev: { pgPort: 54329, database: "jobdeck", defaults: {} },
   // Tests always run against the sandbox, fast, on ports of their own.
-  test: { pgPort: 54330, database: "jobdeck_test", defaults: { PORT: "3100", SANDBOX_PORT: "4110", SANDBOX_SPEED: "200" } },
+  // The worker looks often and flags stuck jobs after 6 s, so its tests run in seconds.
+  test: {
+    pgPort: 54330,
+    database: "jobdeck_test",
+    defaults: { PORT: "3100", SANDBOX_PORT: "4110", SANDBOX_SPEED: "200", UPSTREAM_RATE_PER_SEC: "5", WORKER_INTERVAL_MS: "250", STUCK_AFTER_MINUTES: "0.1", SUBMIT_GRACE_SECONDS: "4" },
+  },
 } satisfies Record<Profile, { pgPort: number; database: string; defaults: Record<string, string> }>;
 
 export interface Stack {

@@ -50,6 +50,13 @@ const rawEnvSchema = z.object({
   SANDBOX_SPEED: z.preprocess(emptyAsUndefined, z.coerce.number().positive().max(100_000).default(1)),
   RELAY_ALLOWED_HOSTS: hostPortList,
   BODY_READ_TIMEOUT_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().positive().max(600).default(10)),
+  UPSTREAM_RATE_PER_SEC: z.preprocess(emptyAsUndefined, z.coerce.number().positive().max(1000).default(5)),
+  JOBDECK_WORKER: z.preprocess(emptyAsUndefined, z.enum(["on", "off"]).default("on")),
+  STUCK_AFTER_MINUTES: z.preprocess(emptyAsUndefined, z.coerce.number().positive().max(100_000).default(15)),
+  ROLLUP_RETENTION_DAYS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(36_500).default(400)),
+  SWEEP_INTERVAL_MINUTES: z.preprocess(emptyAsUndefined, z.coerce.number().positive().max(100_000).default(60)),
+  WORKER_INTERVAL_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(50).max(600_000).default(1000)),
+  SUBMIT_GRACE_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().positive().max(86_400).default(120)),
 });
 
 export interface Config {
@@ -64,6 +71,17 @@ export interface Config {
   descriptApiToken: string;
   callbackSecret: string | undefined;
   jobRetentionDays: number;
+  /** Upstream calls per second for the whole deployment (one token bucket in Postgres). */
+  upstreamRatePerSec: number;
+  worker: {
+    /** Whether this instance runs the background worker (JOBDECK_WORKER=off: web only). */
+    isEnabled: boolean;
+    intervalMs: number;
+    stuckAfterMinutes: number;
+    rollupRetentionDays: number;
+    sweepIntervalMinutes: number;
+    submitGraceSeconds: number;
+  };
   sandbox: { port: number; token: string; speed: number };
   /** `host:port` entries a relay may reach whatever they resolve to (docs/decisions/0012). */
   relayAllowedHosts: string[];
@@ -110,6 +128,15 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
     descriptApiToken: env.DESCRIPT_API_TOKEN ?? env.SANDBOX_TOKEN,
     callbackSecret: env.CALLBACK_SECRET,
     jobRetentionDays: env.JOB_RETENTION_DAYS,
+    upstreamRatePerSec: env.UPSTREAM_RATE_PER_SEC,
+    worker: {
+      isEnabled: env.JOBDECK_WORKER === "on",
+      intervalMs: env.WORKER_INTERVAL_MS,
+      stuckAfterMinutes: env.STUCK_AFTER_MINUTES,
+      rollupRetentionDays: env.ROLLUP_RETENTION_DAYS,
+      sweepIntervalMinutes: env.SWEEP_INTERVAL_MINUTES,
+      submitGraceSeconds: env.SUBMIT_GRACE_SECONDS,
+    },
     sandbox: { port: env.SANDBOX_PORT, token: env.SANDBOX_TOKEN, speed: env.SANDBOX_SPEED },
     relayAllowedHosts: env.RELAY_ALLOWED_HOSTS,
     bodyReadTimeoutMs: env.BODY_READ_TIMEOUT_SECONDS * 1000,

@@ -1,6 +1,7 @@
 // The one way Jobdeck talks to Descript (or the sandbox, which answers the same contract).
 // Reads are retried with backoff, honouring Retry-After; a job-creating POST never is, because a
-// blind retry can start a second paid job.
+// blind retry can start a second paid job. With a budget, every call first takes a token from it,
+// and a 429 holds back every caller sharing it (lib/descript/budget.ts).
 import { z } from "zod";
 import {
   CREATE_ENDPOINTS,
@@ -17,7 +18,18 @@ import {
 } from "./schemas";
 
 /** The response headers worth passing on with an upstream error. */
-const PASSED_ON_HEADERS = ["retry-after", "x-ratelimit-remaining", "x-ratelimit-consumed"];
+const PASSED_ON_HEADERS = ["retry-after", "x-ratelimit-remaining", "x-ratelimit-consumed", "x-ratelimit-reset"];
+
+/** What a call is, for the budget: creates go before everything else. */
+export type UpstreamCallKind = "create" | "read";
+
+/** A rate budget shared by every caller (and, in Postgres, by every instance). */
+export interface UpstreamBudget {
+  /** Resolves when this call may be sent. */
+  take(kind: UpstreamCallKind): Promise<void>;
+  /** Upstream answered 429: nobody sharing the budget calls for `waitMs` (null: the budget backs off by itself). */
+  holdBack(waitMs: number | null): Promise<void>;
+}
 
 /** Upstream answered with an error status. `body` is what it sent, for passing through unchanged. */
 export class UpstreamHttpError extends Error {
@@ -32,6 +44,14 @@ export class UpstreamHttpError extends Error {
     this.name = "UpstreamHttpError";
     this.retryAfterSeconds = parseRetryAfter(headers["retry-after"] ?? null);
   }
+}
+
+/**
+ * instanceof, across bundles: Next may load this module more than once (instrumentation and route
+ * chunks), and the process's one client may come from another copy than the caller's.
+ */
+export function isUpstreamHttpError(error: unknown): error is UpstreamHttpError {
+  return error instanceof Error && error.name === "UpstreamHttpError" && typeof (error as UpstreamHttpError).status === "number";
 }
 
 /** No answer at all (refused, reset, timed out), or one that breaks the contract. */
@@ -56,6 +76,8 @@ export interface DescriptClientOptions {
    * lib/server/redact's redactUpstreamError): upstream may echo what it was sent, the token included.
    */
   redactErrorBody?: (body: unknown) => unknown;
+  /** Taken before every call; without one the client only paces its own retries. */
+  budget?: UpstreamBudget;
 }
 
 const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504]);
@@ -67,6 +89,7 @@ export class DescriptClient {
   private readonly readAttempts: number;
   private readonly maxRetryDelayMs: number;
   private readonly redactErrorBody: (body: unknown) => unknown;
+  private readonly budget: UpstreamBudget | undefined;
 
   constructor(options: DescriptClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, "");
@@ -75,6 +98,7 @@ export class DescriptClient {
     this.readAttempts = options.readAttempts ?? 3;
     this.maxRetryDelayMs = options.maxRetryDelayMs ?? 10_000;
     this.redactErrorBody = options.redactErrorBody ?? ((body) => body);
+    this.budget = options.budget;
   }
 
   createJob(type: CreatableJobType, body: CreateJobRequest): Promise<CreateJobResponse> {
@@ -109,18 +133,26 @@ export class DescriptClient {
     attempts?: number;
   }): Promise<T> {
     const attempts = request.attempts ?? this.readAttempts;
+    const kind: UpstreamCallKind = request.method === "POST" ? "create" : "read";
     for (let attempt = 1; ; attempt++) {
       try {
+        await this.budget?.take(kind);
         return await this.sendOnce(request);
       } catch (error) {
+        // A busy project's 429 refuses this one create, it says nothing about the rate (docs/upstream).
+        const isThrottled = error instanceof UpstreamHttpError && error.status === 429 && !isBusyProjectRefusal(error);
+        const retryAfterMs = error instanceof UpstreamHttpError ? throttleWaitMs(error) : null;
+        // Everyone sharing the budget waits, not only this caller (creates included, never retried).
+        if (isThrottled && this.budget) await this.budget.holdBack(retryAfterMs);
         const isRetryable =
           error instanceof UpstreamUnavailableError ||
           (error instanceof UpstreamHttpError && RETRYABLE_STATUSES.has(error.status));
         if (!isRetryable || attempt >= attempts) throw error;
-        const retryAfterMs = error instanceof UpstreamHttpError && error.retryAfterSeconds !== null ? error.retryAfterSeconds * 1000 : null;
         // Upstream asked for a longer pause than a request may wait: honour it by giving up now,
         // rather than knocking again early.
         if (retryAfterMs !== null && retryAfterMs > this.maxRetryDelayMs) throw error;
+        // After a 429 the budget's hold is the wait; its next take() waits it out.
+        if (isThrottled && this.budget) continue;
         await sleep(retryAfterMs ?? Math.min(backoffMs(attempt), this.maxRetryDelayMs));
       }
     }
@@ -166,6 +198,21 @@ export class DescriptClient {
 export function backoffMs(attempt: number, baseMs = 500, capMs = 30_000): number {
   const ceiling = Math.min(capMs, baseMs * 2 ** (attempt - 1));
   return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+}
+
+/**
+ * How long upstream asked callers to wait: Retry-After first, then X-RateLimit-Reset (seconds until
+ * the window resets); null when it said neither.
+ */
+export function throttleWaitMs(error: UpstreamHttpError): number | null {
+  if (error.retryAfterSeconds !== null) return error.retryAfterSeconds * 1000;
+  const reset = error.headers["x-ratelimit-reset"];
+  return reset !== undefined && /^\d+$/.test(reset.trim()) ? Number(reset.trim()) * 1000 : null;
+}
+
+/** "A job is already running for this project": upstream's one-job-per-project 429. */
+export function isBusyProjectRefusal(error: UpstreamHttpError): boolean {
+  return /already running for this project/i.test(error.message);
 }
 
 /** Retry-After as seconds: a whole number, or an HTTP date; anything else is ignored (null). */

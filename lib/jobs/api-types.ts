@@ -55,6 +55,9 @@ export interface JobSummary {
   updatedAt: string;
   upstreamCreatedAt: string | null;
   upstreamStoppedAt: string | null;
+  /** When the background worker found the job stuck (no new progress, or far longer than usual), and why. */
+  stuckSince: string | null;
+  stuckReason: string | null;
 }
 
 export interface JobFileView {

@@ -10,13 +10,6 @@ import type { JobListFilters, JobSort } from "./api-types";
 
 export const JOB_CHANGES_CHANNEL = "jobdeck_job_changes";
 
-/**
- * Every transaction's limits, explicit: a wait for a pooled connection, and a whole-transaction
- * time limit after which it is rolled back. No write here grows with the size of a job (file
- * results are one statement), so these hold for a 15,000-file import too.
- */
-const TRANSACTION_LIMITS = { maxWait: 5_000, timeout: 10_000 } as const;
-
 /** Timeline entries kept per job; later ones are counted in jobs.dropped_events (docs/decisions/0013). */
 export const MAX_EVENTS_PER_JOB = 500;
 
@@ -65,7 +58,7 @@ export async function insertSubmittingJob(job: NewJob, event: NewEvent): Promise
     }
     await appendEventAndNotify(tx, row, event);
     return row;
-  }, TRANSACTION_LIMITS);
+  });
 }
 
 /**
@@ -78,7 +71,7 @@ export async function withLockedJob<T>(jobId: string, change: (tx: Tx, job: JobW
     if (locked.length === 0) return null;
     const job = await tx.job.findUniqueOrThrow({ where: { id: jobId }, include: jobWithFiles });
     return change(tx, job);
-  }, TRANSACTION_LIMITS);
+  });
 }
 
 /** Writes a change to the job row, bumping its version, and announces it. Pair with appendEvent. */
@@ -292,7 +285,7 @@ export async function recordRelayAttempt(
     if (updated === 0) return;
     const job = await tx.job.findUniqueOrThrow({ where: { id: relay.job_id } });
     await appendEventAndNotify(tx, job, event);
-  }, TRANSACTION_LIMITS);
+  });
 }
 
 /**

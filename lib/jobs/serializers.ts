@@ -3,7 +3,7 @@
 import { z } from "zod";
 import type { UpstreamJob } from "@/lib/descript/schemas";
 import type { JobDetail, JobEventView, JobOutcome, JobSummary } from "./api-types";
-import type { JobState } from "./state-machine";
+import { isTerminal, type JobState } from "./state-machine";
 
 // Structural row types (what Prisma returns), so this module stays free of server-only imports.
 interface FileRow {
@@ -44,6 +44,9 @@ export interface JobRowForView {
   updatedAt: Date;
   /** Timeline entries not kept once the job reached its cap. */
   droppedEvents?: number;
+  /** Set by the background worker (lib/worker) when the job stopped making progress. */
+  stuckSince?: Date | null;
+  stuckReason?: string | null;
   files: FileRow[];
 }
 
@@ -106,6 +109,9 @@ export function toJobSummary(job: JobRowForView): JobSummary {
     updatedAt: job.updatedAt.toISOString(),
     upstreamCreatedAt: iso(job.upstreamCreatedAt),
     upstreamStoppedAt: iso(job.upstreamStoppedAt),
+    // Only an active job can be stuck; an ended one keeps no stale flag.
+    stuckSince: isTerminal(job.state) ? null : iso(job.stuckSince ?? null),
+    stuckReason: isTerminal(job.state) ? null : (job.stuckReason ?? null),
   };
 }
 

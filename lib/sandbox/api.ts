@@ -60,10 +60,12 @@ export function createApi(context: ApiContext): (request: SandboxRequest) => Pro
     if (!budget.isAllowed) {
       return withHeaders(errorResponse(rateLimitExceeded(TOO_MANY_REQUESTS, budget.retryAfterSeconds)), rateHeaders);
     }
-    const fault = context.faults.take();
-    if (fault) return withHeaders(answerFault(fault, request), rateHeaders);
+    const fault = context.faults.take({ method: request.method, path: request.url.pathname.replace(/^\/v1/, "") });
+    if (fault && !fault.afterWork) return withHeaders(answerFault(fault, request), rateHeaders);
     context.removeExpiredJobs();
     const response = await answerApiErrors(() => match.route.handle(context, match.request));
+    // The work is done, but its answer is lost on the way back (a gateway gave up, say).
+    if (fault?.afterWork) return withHeaders(answerFault(fault, request), rateHeaders);
     return withHeaders(response, rateHeaders);
   };
 }

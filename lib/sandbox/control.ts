@@ -18,6 +18,7 @@ import {
   type SandboxResponse,
 } from "./http";
 import type { RateLimiter } from "./rate-limit";
+import type { RequestRecord } from "./requests";
 import { parseInput } from "./validation";
 
 export const CONTROL_PREFIX = "/v1/_sandbox/";
@@ -29,6 +30,7 @@ export interface ControlContext {
   callbacks: CallbackDispatcher;
   /** True when the request carries the API's bearer token. */
   isAuthorized(request: SandboxRequest): boolean;
+  requests: RequestRecord;
   /** Forgets jobs, projects, deliveries, faults, the clock offset and rate-limit state. */
   resetAll(): void;
 }
@@ -39,9 +41,15 @@ const faultBodySchema = z.strictObject({
   count: z.int().min(1).default(1),
   retry_after: z.int().min(0).optional(),
   echo_request: z.boolean().optional(),
+  /** Serve the request first (a create creates its job), then answer with the status: the answer is lost. */
+  after_work: z.boolean().default(false),
+  /** Aim the fault at one kind of request (others pass it by), e.g. "POST" and "/jobs/import". */
+  method: z.enum(["GET", "POST", "DELETE"]).optional(),
+  path_prefix: z.string().startsWith("/").optional(),
 });
 const clockBodySchema = z.strictObject({ advance_seconds: z.number().positive().max(MAX_CLOCK_OFFSET_SECONDS) });
 const callbacksQuerySchema = z.object({ job_id: z.string().min(1).optional() });
+const requestsQuerySchema = z.object({ since: z.coerce.number().min(0).optional() });
 
 const ROUTES: readonly Route<ControlContext>[] = [
   {
@@ -66,7 +74,17 @@ const ROUTES: readonly Route<ControlContext>[] = [
     pattern: /^\/v1\/_sandbox\/faults$/,
     handle(context, request) {
       const body = parseInput(faultBodySchema, parseJsonBody(request));
-      context.faults.add({ status: body.status, retryAfterSeconds: body.retry_after, echoRequest: body.echo_request }, body.count);
+      context.faults.add(
+        {
+          status: body.status,
+          retryAfterSeconds: body.retry_after,
+          echoRequest: body.echo_request,
+          afterWork: body.after_work,
+          method: body.method,
+          pathPrefix: body.path_prefix,
+        },
+        body.count,
+      );
       return jsonResponse(200, { pending: context.faults.pendingCount() });
     },
   },
@@ -91,6 +109,14 @@ const ROUTES: readonly Route<ControlContext>[] = [
     handle(context, request) {
       const query = parseInput(callbacksQuerySchema, Object.fromEntries(request.url.searchParams));
       return jsonResponse(200, { data: context.callbacks.listAttempts(query.job_id) });
+    },
+  },
+  {
+    method: "GET",
+    pattern: /^\/v1\/_sandbox\/requests$/,
+    handle(context, request) {
+      const query = parseInput(requestsQuerySchema, Object.fromEntries(request.url.searchParams));
+      return jsonResponse(200, { data: context.requests.list(query.since ?? 0) });
     },
   },
 ];

@@ -9,12 +9,23 @@ export interface Fault {
    * misbehaving upstream or a proxy in front of it might: lets tests prove no secret passes through.
    */
   echoRequest?: boolean;
+  /** The request is served (a create creates its job), then its answer is lost: the status comes back instead. */
+  afterWork?: boolean;
+  /** Only requests with this method, and whose path starts with this, meet the fault (others pass it by). */
+  method?: string;
+  pathPrefix?: string;
+}
+
+export interface FaultTarget {
+  method: string;
+  /** Under /v1, e.g. `/jobs/abc`. */
+  path: string;
 }
 
 export interface FaultQueue {
   add(fault: Fault, count: number): void;
-  /** The fault the next request must answer with, if any is pending. */
-  take(): Fault | undefined;
+  /** The fault the next request must answer with, if any is pending: the oldest one aimed at it. */
+  take(target?: FaultTarget): Fault | undefined;
   pendingCount(): number;
   clear(): void;
 }
@@ -26,11 +37,14 @@ export function createFaultQueue(): FaultQueue {
     add(fault, count) {
       pending.push({ fault, remaining: count });
     },
-    take() {
-      const next = pending[0];
+    take(target) {
+      const index = pending.findIndex(({ fault }) =>
+        (fault.method === undefined || fault.method === target?.method) &&
+        (fault.pathPrefix === undefined || (target?.path.startsWith(fault.pathPrefix) ?? false)));
+      const next = pending[index];
       if (!next) return undefined;
       next.remaining -= 1;
-      if (next.remaining <= 0) pending.shift();
+      if (next.remaining <= 0) pending.splice(index, 1);
       return next.fault;
     },
     pendingCount() {

@@ -12,6 +12,7 @@ import { answerApiErrors, answerOrFail, bareResponse, readRequest, withHeaders, 
 import { toJobView } from "./jobs";
 import { createLifecycle } from "./lifecycle";
 import { createRateLimiter } from "./rate-limit";
+import { createRequestRecord } from "./requests";
 import { createStore } from "./store";
 import { createUploadDesk, isUploadPath } from "./uploads";
 
@@ -75,6 +76,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
   });
   const rateLimiter = createRateLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT, clock);
   const faults = createFaultQueue();
+  const requests = createRequestRecord();
 
   const token = options.token ?? DEFAULT_TOKEN;
   const answerApi = createApi({
@@ -102,7 +104,9 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     rateLimiter,
     faults,
     callbacks,
+    requests,
     resetAll() {
+      requests.clear();
       lifecycle.stopAllTimers();
       callbacks.reset();
       store.clear();
@@ -130,6 +134,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
   const respond = async (req: IncomingMessage, res: ServerResponse) => {
     if (isClosed) return writeResponse(res, withHeaders(bareResponse(503), { connection: "close" }));
     let requestLine = `${req.method} ${req.url}`;
+    const receivedAt = Date.now();
     try {
       const response = await answerOrFail(
         async () => {
@@ -145,6 +150,10 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
       );
       writeResponse(res, response);
       log(`${requestLine} ${response.status}`);
+      const path = req.url ?? "/";
+      if (!path.startsWith(CONTROL_PREFIX) && !isUploadPath(path.split("?")[0] ?? "")) {
+        requests.add({ received_at: receivedAt, answered_at: Date.now(), method: req.method ?? "GET", path, status: response.status });
+      }
     } catch (error) {
       logError(`unexpected error after answering ${requestLine}: ${describeError(error)}`);
       res.destroy();

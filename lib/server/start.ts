@@ -1,6 +1,7 @@
 import "server-only";
 import { ConfigError } from "@/lib/config/env";
 import { startRelayWorker } from "@/lib/jobs/relay";
+import { startWorker } from "@/lib/worker/worker";
 import { getEnv } from "./env";
 
 /** Checks the configuration before the instance takes a request, then starts its background work. */
@@ -16,4 +17,9 @@ export async function startServerInstance(): Promise<void> {
     throw error;
   }
   startRelayWorker();
+  if (getEnv().worker.isEnabled) {
+    const worker = startWorker();
+    // Best effort: Next exits on SIGTERM by itself; what this cannot release, the leases return.
+    process.once("SIGTERM", () => void worker.stop().catch(() => {}));
+  }
 }

@@ -36,10 +36,18 @@ describe("parseConfig defaults", () => {
       descriptApiToken: DEFAULT_SANDBOX_TOKEN,
       callbackSecret: undefined,
       jobRetentionDays: 30,
+      upstreamRatePerSec: 5,
+      worker: { isEnabled: true, intervalMs: 1000, stuckAfterMinutes: 15, rollupRetentionDays: 400, sweepIntervalMinutes: 60, submitGraceSeconds: 120 },
       sandbox: { port: 4010, token: DEFAULT_SANDBOX_TOKEN, speed: 1 },
       relayAllowedHosts: [],
       bodyReadTimeoutMs: 10_000,
     });
+  });
+
+  test("JOBDECK_WORKER=off keeps an instance from running the background worker; anything but on/off is refused", () => {
+    expect(parseConfig({ JOBDECK_WORKER: "off" }).worker.isEnabled).toBe(false);
+    expect(() => parseConfig({ JOBDECK_WORKER: "no" })).toThrow(/JOBDECK_WORKER/);
+    expect(() => parseConfig({ UPSTREAM_RATE_PER_SEC: "0" })).toThrow(/UPSTREAM_RATE_PER_SEC/);
   });
 
   test("PORT is a number read from its string and moves the default public base URL with it", () => {

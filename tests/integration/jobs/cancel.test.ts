@@ -28,7 +28,7 @@ describe("cancelling a job", () => {
   it("puts the job back as it was when upstream refuses the cancel, with the failure on its timeline", async () => {
     const { localId } = await submitImport(uniqueName("refused cancel #stall"), { "a.mp4": "https://media.example.com/a.mp4" });
     // The client tries a DELETE three times (a cancel is safe to retry); all three meet a 503.
-    await sandboxControl("faults", { status: 503, count: 3 });
+    await sandboxControl("faults", { status: 503, count: 3, method: "DELETE" });
     const answer = await cancel(localId, { reason: "try anyway" });
     expect(answer.status).toBe(502);
     expect(answer.body).toMatchObject({ code: "upstream_error" });

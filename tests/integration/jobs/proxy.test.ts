@@ -49,7 +49,7 @@ describe("the Descript-compatible proxy", () => {
   it("answers GET from its own store without calling upstream", async () => {
     const { upstreamJobId } = await submitImport(uniqueName("store"), { "a.mp4": "https://media.example.com/a.mp4" });
     await viaJobdeck.waitUntilDone(upstreamJobId);
-    await sandboxControl("faults", { status: 503, count: 5 });
+    await sandboxControl("faults", { status: 503, count: 5, method: "GET", path_prefix: `/jobs/${upstreamJobId}` });
     try {
       const job = await viaJobdeck.getJob(upstreamJobId);
       expect(job.job_state).toBe("stopped");
@@ -57,7 +57,7 @@ describe("the Descript-compatible proxy", () => {
       expect(list.data.length).toBeGreaterThan(0);
     } finally {
       // Use up the injected faults so they cannot leak into another test.
-      for (let i = 0; i < 5; i++) await fetch(`${sandboxUrl}/status`, { headers: { authorization: `Bearer ${sandboxToken}` } });
+      for (let i = 0; i < 5; i++) await fetch(`${sandboxUrl}/jobs/${upstreamJobId}`, { headers: { authorization: `Bearer ${sandboxToken}` } });
     }
   });
 
@@ -93,7 +93,7 @@ describe("the Descript-compatible proxy", () => {
     expect(Number(second.headers.get("retry-after"))).toBeGreaterThan(0);
     await viaJobdeck.cancel(busy.upstreamJobId);
 
-    await sandboxControl("faults", { status: 429, count: 1, retry_after: 7 });
+    await sandboxControl("faults", { status: 429, count: 1, retry_after: 7, method: "POST", path_prefix: "/jobs/agent" });
     const projectName = uniqueName("limited");
     const limited = await proxyPost("/jobs/agent", { project_name: projectName, prompt: "tidy up" });
     expect(limited.status).toBe(429);

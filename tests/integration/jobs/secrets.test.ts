@@ -15,7 +15,7 @@ describe("secrets", () => {
     const ok = await submitImport(uniqueName("secret"), { "a.mp4": "https://media.example.com/a.mp4" }, { callback_url: receiver.url });
     const failed = await submitImport(uniqueName("secret #error"), { "b.mp4": "https://media.example.com/fail/b.mp4" });
     const stalled = await submitImport(uniqueName("secret #stall"), { "c.mp4": "https://media.example.com/c.mp4" });
-    await sandboxControl("faults", { status: 500, count: 1 });
+    await sandboxControl("faults", { status: 500, count: 1, method: "POST", path_prefix: "/jobs/agent" });
     answers.push(JSON.stringify(await proxyPost("/jobs/agent", { project_name: uniqueName("secret"), prompt: "go" })));
     answers.push(JSON.stringify(await proxyPost("/jobs/import/project_media", { project_name: "x", add_media: { "n.mp4": { url: "https://media.example.com/norange/n.mp4" } } })));
     await keep(await fetch(`${appUrl}/api/jobs/${stalled.localId}/cancel`, { method: "POST" }));

@@ -1,12 +1,14 @@
 // GET /api/jobs/changes — the console: a server-sent event stream of job changes (from LISTEN/NOTIFY).
 import { subscribeToJobChanges, type JobChange } from "@/lib/jobs/job-changes";
 import { route } from "@/lib/server/route";
+import { expediteJobPolls } from "@/lib/worker/expedite";
 
 export const dynamic = "force-dynamic";
 
 const HEARTBEAT_MS = 25_000;
 
 export const GET = route("problem", async ({ request }) => {
+  void expediteJobPolls("live-table"); // someone is watching the live table: look at its active jobs soon
   const encoder = new TextEncoder();
   let stop = () => {};
   const stream = new ReadableStream<Uint8Array>({

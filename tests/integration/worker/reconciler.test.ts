@@ -1,0 +1,118 @@
+// The reconciler inside the running app: every case where a callback does not settle a job.
+// Jobs are read from the database, not the console API, whose detail view would bring polls forward.
+import { describe, expect, it } from "vitest";
+import type { JobListPage } from "@/lib/jobs/api-types";
+import { proxyPost, submitImport } from "../../support/jobs";
+import { appUrl, consoleApi, sandboxControl, sandboxJob, uniqueName, withDatabase } from "../../support/stack";
+import { eventMessages, jobRow, sandboxRequests, waitForRow } from "../../support/worker";
+
+const media = (name: string) => `https://media.example.com/${name}`;
+const isEnded = (row: { state: string }) => ["stopped", "cancelled", "rejected"].includes(row.state);
+
+describe("the reconciler", () => {
+  it("ends a job whose callback was lost (#drop) in its right final state, and records the webhook silence", async () => {
+    const { localId, upstreamJobId } = await submitImport(uniqueName("lost #drop"), { "a.mp4": media("a.mp4"), "b.mp4": media("fail/b.mp4") });
+    const row = await waitForRow(localId, (job) => isEnded(job) && job.callback_missed_at !== null, "the #drop import to end by polling");
+    expect(row).toMatchObject({ state: "stopped", outcome: "partial" });
+    expect(await sandboxJob(upstreamJobId)).toMatchObject({ job_state: "stopped", result: { status: "partial" } });
+    expect((await eventMessages(localId, "reconciled")).join()).toContain("no callback");
+    const status = await consoleApi<{ webhookSilence: { missedLastHour: number; lastMissedJobId: string | null } }>("/api/status");
+    expect(status.body.webhookSilence.missedLastHour).toBeGreaterThanOrEqual(1);
+  }, 120_000);
+
+  it("adopts a job whose create answer was lost, found through upstream's job list", async () => {
+    const projectName = uniqueName("answer lost #drop");
+    await sandboxControl("faults", { status: 502, after_work: true, method: "POST", path_prefix: "/jobs/import" });
+    const since = Date.now();
+    const answer = await proxyPost("/jobs/import/project_media", { project_name: projectName, add_media: { "a.mp4": { url: media("a.mp4") } } });
+    expect(answer.status).toBe(502);
+    const [created] = (await sandboxRequests(since)).filter((request) => request.method === "POST");
+    expect(created?.status).toBe(502);
+    const localId = await withDatabase(async (db) => (await db.query<{ id: string }>("SELECT id FROM jobs WHERE project_name = $1", [projectName])).rows[0]!.id);
+    const row = await waitForRow(localId, (job) => job.state === "stopped", "the lost create to be adopted and end", 100_000);
+    expect(row.upstream_job_id).toMatch(/^project-media-import-/);
+    expect(await sandboxJob(row.upstream_job_id!)).toMatchObject({ job_state: "stopped" });
+    expect((await eventMessages(localId, "reconciled")).join()).toContain(`adopted Descript job ${row.upstream_job_id}`);
+    const lookups = (await sandboxRequests(since)).filter((request) => request.method === "GET" && request.path.startsWith("/v1/jobs?"));
+    expect(lookups.length).toBeGreaterThanOrEqual(1);
+  }, 120_000);
+
+  it("ends a create that upstream never made with a reason, after the grace period", async () => {
+    const projectName = uniqueName("never made");
+    await sandboxControl("faults", { status: 503, method: "POST", path_prefix: "/jobs/import" });
+    const answer = await proxyPost("/jobs/import/project_media", { project_name: projectName, add_media: { "a.mp4": { url: media("a.mp4") } } });
+    expect(answer.status).toBe(503);
+    const localId = await withDatabase(async (db) => (await db.query<{ id: string }>("SELECT id FROM jobs WHERE project_name = $1", [projectName])).rows[0]!.id);
+    expect((await jobRow(localId)).state).toBe("submitting");
+    const row = await waitForRow(localId, isEnded, "the unconfirmed create to end");
+    expect(row).toMatchObject({ state: "rejected", error_code: "create_unconfirmed", upstream_job_id: null });
+    expect(row.error_message).toContain("never confirmed");
+  });
+
+  it("ends a job upstream answers 404 for, inside the retention window, saying so", async () => {
+    const localId = await withDatabase(async (db) =>
+      (await db.query<{ id: string }>(
+        `INSERT INTO jobs (id, upstream_job_id, type, state, upstream_state, request, submitted_by, updated_at)
+         VALUES (gen_random_uuid(), $1, 'import/project_media', 'running', 'running', '{}', 'test', now()) RETURNING id`,
+        [`project-media-import-${crypto.randomUUID()}`],
+      )).rows[0]!.id,
+    );
+    const row = await waitForRow(localId, isEnded, "the forgotten job to end");
+    expect(row).toMatchObject({ state: "stopped", outcome: "error", error_code: "upstream_job_unknown" });
+    expect(row.error_message).toContain("no longer knows this job");
+    expect((await eventMessages(localId, "reconciled")).join()).toContain("no longer knows this job");
+  }, 120_000);
+
+  it("settles a cancel whose read-back failed by polling again", async () => {
+    const { localId, upstreamJobId } = await submitImport(uniqueName("cancel read-back #stall #drop"), { "a.mp4": media("a.mp4") });
+    // The DELETE goes through; the three tries of the read-back that follows all fail.
+    await sandboxControl("faults", { status: 503, count: 3, method: "GET", path_prefix: `/jobs/${upstreamJobId}` });
+    const cancelled = await fetch(`${appUrl}/api/jobs/${localId}/cancel`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    expect(cancelled.status).toBe(200);
+    expect((await jobRow(localId)).state).toBe("cancel_requested");
+    const row = await waitForRow(localId, isEnded, "the cancel to be confirmed by a poll");
+    expect(row.state).toBe("cancelled");
+    const polls = await withDatabase(async (db) => (await db.query("SELECT verdict FROM job_events WHERE job_id = $1 AND kind = 'poll_result'", [localId])).rows);
+    expect(polls).toContainEqual({ verdict: "applied" });
+  }, 120_000);
+
+  it("flags a #stall job as stuck with the reason, in the console's job summary", async () => {
+    const { localId } = await submitImport(uniqueName("stuck #stall"), { "a.mp4": media("a.mp4") });
+    const row = await waitForRow(localId, (job) => job.stuck_since !== null, "the stalled job to be flagged stuck");
+    expect(row.stuck_reason).toMatch(/no new progress|far longer than usual/);
+    const list = await consoleApi<JobListPage>(`/api/jobs?q=${localId}`);
+    expect(list.body.data[0]).toMatchObject({ id: localId, stuckReason: row.stuck_reason });
+    expect(list.body.data[0]?.stuckSince).not.toBeNull();
+    await fetch(`${appUrl}/api/jobs/${localId}/cancel`, { method: "POST" });
+  });
+
+  it("brings a job's next poll forward when someone views it, or watches the live table", async () => {
+    const { localId } = await submitImport(uniqueName("viewed #stall"), { "a.mp4": media("a.mp4") });
+    const later = () => withDatabase((db) => db.query("UPDATE jobs SET next_poll_at = now() + interval '1 hour' WHERE id = $1", [localId]));
+    const isSoon = (row: { next_poll_at: Date | null }) => row.next_poll_at !== null && row.next_poll_at.getTime() < Date.now() + 10 * 60_000;
+    await waitForRow(localId, (job) => job.next_poll_at !== null, "the job to be scheduled");
+    await later();
+    expect(isSoon(await jobRow(localId))).toBe(false);
+    expect((await consoleApi(`/api/jobs/${localId}`)).status).toBe(200);
+    await waitForRow(localId, isSoon, "the viewed job's poll to come forward", 10_000);
+
+    await later();
+    const controller = new AbortController();
+    const stream = await fetch(`${appUrl}/api/jobs/changes`, { signal: controller.signal });
+    await stream.body?.getReader().read();
+    await waitForRow(localId, isSoon, "the watched job's poll to come forward", 10_000);
+    controller.abort();
+    await fetch(`${appUrl}/api/jobs/${localId}/cancel`, { method: "POST" });
+  });
+
+  it("answers the status strip's questions", async () => {
+    const { status, body } = await consoleApi<Record<string, unknown>>("/api/status");
+    expect(status).toBe(200);
+    expect(body).toMatchObject({
+      upstream: { mode: "sandbox" },
+      budget: { ratePerSecond: 5, remaining: expect.any(Number), consumed: expect.any(Number), nextAllowedAt: expect.any(String) },
+      sweep: { nextAt: expect.any(String), recentRuns: expect.any(Array) },
+      webhookSilence: { missedLastHour: expect.any(Number) },
+    });
+  });
+});

@@ -1,0 +1,159 @@
+// The expiry sweep: `npm run sweep` beside the running app, and a sweep of 100,000 jobs while
+// callbacks go on. Jobs age by moving their created_at back, the clock the sweep reads.
+import { describe, expect, it } from "vitest";
+import { signCallbackToken } from "@/lib/jobs/callback-token";
+import { runSweep } from "@/lib/worker/sweep";
+import { submitImport } from "../../support/jobs";
+import { startReceiver } from "../../support/receiver";
+import { appUrl, callbackSecret, consoleApi, uniqueName, waitFor, withDatabase } from "../../support/stack";
+import { startScript, waitForRow } from "../../support/worker";
+
+const media = (name: string) => `https://media.example.com/${name}`;
+
+interface Rollup {
+  day: string;
+  type: string;
+  outcome: string;
+  jobs: number;
+  files_ok: number;
+  files_failed: number;
+  media_seconds: number;
+  ai_credits: number;
+}
+
+const rollupsOn = (day: string) =>
+  withDatabase(async (db) =>
+    (await db.query<Rollup>(
+      "SELECT to_char(day, 'YYYY-MM-DD') AS day, type, outcome, jobs, files_ok, files_failed, media_seconds, ai_credits FROM job_rollups WHERE day = $1::date ORDER BY type, outcome",
+      [day],
+    )).rows,
+  );
+
+async function rowCounts(ids: string[]) {
+  return withDatabase(async (db) => {
+    const count = async (sql: string) => Number((await db.query(sql, [ids])).rows[0].count);
+    return {
+      jobs: await count("SELECT count(*) FROM jobs WHERE id = ANY($1::uuid[])"),
+      files: await count("SELECT count(*) FROM job_files WHERE job_id = ANY($1::uuid[])"),
+      events: await count("SELECT count(*) FROM job_events WHERE job_id = ANY($1::uuid[])"),
+      relays: await count("SELECT count(*) FROM callback_relays WHERE job_id = ANY($1::uuid[])"),
+    };
+  });
+}
+
+describe("the expiry sweep", () => {
+  it("deletes exactly the expired jobs with their rows, and the rollups add up to what went", async () => {
+    const receiver = await startReceiver([]);
+    const expired = await Promise.all([
+      submitImport(uniqueName("old"), { "a.mp4": media("a.mp4"), "b.mp4": media("b.mp4") }, { callback_url: receiver.url }),
+      submitImport(uniqueName("old"), { "c.mp4": media("c.mp4"), "d.mp4": media("fail/d.mp4") }),
+      submitImport(uniqueName("old #error"), { "e.mp4": media("e.mp4") }),
+    ]);
+    const kept = await Promise.all([submitImport(uniqueName("recent"), { "f.mp4": media("f.mp4") }), submitImport(uniqueName("recent"), { "g.mp4": media("g.mp4") })]);
+    for (const job of [...expired, ...kept]) await waitForRow(job.localId, (row) => row.state === "stopped", "the import to stop");
+    await waitFor(async () => (receiver.deliveries.length > 0 ? true : undefined), { what: "the relay" });
+    await receiver.close();
+    const expiredIds = expired.map((job) => job.localId);
+    const keptIds = kept.map((job) => job.localId);
+
+    // Nothing else expired (an interrupted earlier run may have left some): the sweep itself clears it.
+    await runSweep();
+    // 31 days ago (the rollups are compared by what they gained on that day).
+    const day = await withDatabase(async (db) => {
+      await db.query("UPDATE jobs SET created_at = date_trunc('day', now() - interval '31 days') + interval '1 hour' WHERE id = ANY($1::uuid[])", [expiredIds]);
+      return (await db.query<{ day: string }>("SELECT to_char(date_trunc('day', now() - interval '31 days'), 'YYYY-MM-DD') AS day")).rows[0]!.day;
+    });
+    const figures = await withDatabase(async (db) =>
+      (await db.query<Omit<Rollup, "day">>(
+        `SELECT j.type, coalesce(j.outcome::text, j.state::text) AS outcome, count(*)::int AS jobs,
+                sum((SELECT count(*) FROM job_files f WHERE f.job_id = j.id AND f.status = 'success'))::int AS files_ok,
+                sum((SELECT count(*) FROM job_files f WHERE f.job_id = j.id AND f.status = 'failed'))::int AS files_failed,
+                coalesce(sum(j.media_seconds_used), 0)::float8 AS media_seconds, coalesce(sum(j.ai_credits_used), 0)::float8 AS ai_credits
+         FROM jobs j WHERE j.id = ANY($1::uuid[]) GROUP BY 1, 2 ORDER BY 1, 2`,
+        [expiredIds],
+      )).rows,
+    );
+    const before = { expired: await rowCounts(expiredIds), kept: await rowCounts(keptIds), rollups: await rollupsOn(day) };
+    expect(before.expired.relays).toBeGreaterThan(0);
+    const totalBefore = await withDatabase(async (db) => Number((await db.query("SELECT count(*) FROM jobs")).rows[0].count));
+
+    const sweep = startScript("sweep");
+    await sweep.closed;
+    expect(sweep.output()).toMatch(/sweep \d+: 3 jobs deleted/);
+
+    expect(await rowCounts(expiredIds)).toEqual({ jobs: 0, files: 0, events: 0, relays: 0 });
+    expect(await rowCounts(keptIds)).toEqual(before.kept);
+    const totalAfter = await withDatabase(async (db) => Number((await db.query("SELECT count(*) FROM jobs")).rows[0].count));
+    expect(totalAfter).toBe(totalBefore - 3);
+    // What the rollups gained (an earlier run of this test may have used the same day), rounded:
+    // sums of floats in another order may differ in the last bits.
+    const earlier = new Map(before.rollups.map((row) => [`${row.type}/${row.outcome}`, row]));
+    const gained = (await rollupsOn(day)).flatMap(({ day: _day, ...row }) => {
+      const was = earlier.get(`${row.type}/${row.outcome}`);
+      const delta = {
+        ...row,
+        jobs: row.jobs - (was?.jobs ?? 0),
+        files_ok: row.files_ok - (was?.files_ok ?? 0),
+        files_failed: row.files_failed - (was?.files_failed ?? 0),
+        media_seconds: row.media_seconds - (was?.media_seconds ?? 0),
+        ai_credits: row.ai_credits - (was?.ai_credits ?? 0),
+      };
+      return delta.jobs === 0 ? [] : [delta];
+    });
+    const rounded = (rows: Array<Omit<Rollup, "day">>) =>
+      rows.map((row) => ({ ...row, media_seconds: Math.round(row.media_seconds * 1000), ai_credits: Math.round(row.ai_credits * 1000) }));
+    expect(rounded(gained)).toEqual(rounded(figures));
+
+    const status = await consoleApi<{ sweep: { lastAt: string; recentRuns: Array<Record<string, unknown>> } }>("/api/status");
+    expect(status.body.sweep.recentRuns[0]).toMatchObject({
+      jobsDeleted: 3,
+      filesDeleted: before.expired.files,
+      eventsDeleted: before.expired.events,
+      relaysDeleted: before.expired.relays,
+      rollupsWritten: figures.length,
+      error: null,
+    });
+    expect(status.body.sweep.recentRuns[0]?.finishedAt).not.toBeNull();
+  }, 180_000);
+
+  it("sweeps 100,000 expired jobs while callbacks keep being accepted", async () => {
+    await withDatabase(async (db) => {
+      await db.query(`
+        WITH seeded AS (
+          INSERT INTO jobs (id, type, state, outcome, request, submitted_by, created_at, updated_at, media_seconds_used)
+          SELECT gen_random_uuid(), 'import/project_media', 'stopped', 'success', '{}', 'sweep-seed', now() - interval '40 days' - n * interval '1 second', now(), 10
+          FROM generate_series(1, 100000) AS n
+          RETURNING id
+        ), files AS (
+          INSERT INTO job_files (id, job_id, reference, status) SELECT gen_random_uuid(), id, 'a.mp4', 'success' FROM seeded
+        )
+        INSERT INTO job_events (job_id, kind, message) SELECT id, 'submitted', 'seeded' FROM seeded`);
+    });
+    const { localId, upstreamJobId } = await submitImport(uniqueName("meanwhile #stall #drop"), { "a.mp4": media("a.mp4") });
+    const token = signCallbackToken(localId, callbackSecret);
+    let isSweeping = true;
+    const sweeping = runSweep().finally(() => (isSweeping = false));
+    const answers: Array<{ status: number; verdict: string }> = [];
+    for (let percent = 1; isSweeping || answers.length < 3; percent++) {
+      const response = await fetch(`${appUrl}/api/callbacks/descript/${token}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          job_id: upstreamJobId,
+          job_type: "import/project_media",
+          job_state: "running",
+          created_at: new Date().toISOString(),
+          progress: { label: "Transcribing", percent: Math.min(percent, 99), last_update_at: new Date(Date.now() + percent).toISOString() },
+        }),
+      });
+      answers.push({ status: response.status, ...((await response.json()) as { verdict: string }) });
+    }
+    const run = await sweeping;
+    expect(run?.error).toBeNull();
+    expect(run?.jobsDeleted).toBeGreaterThanOrEqual(100_000);
+    expect(answers.every((answer) => answer.status === 200 && answer.verdict === "applied")).toBe(true);
+    const left = await withDatabase(async (db) => Number((await db.query("SELECT count(*) FROM jobs WHERE submitted_by = 'sweep-seed'")).rows[0].count));
+    expect(left).toBe(0);
+    await fetch(`${appUrl}/api/jobs/${localId}/cancel`, { method: "POST" });
+  }, 600_000);
+});
