@@ -71,6 +71,13 @@ describe("the console's list, served by its indexes", () => {
     expect(running).toEqual(byTime("created_at", -1));
   });
 
+  it("refuses a NUL character in free text as invalid input instead of failing the query", async () => {
+    const answer = await consoleApi<{ code: string; invalidParams: Array<{ name: string }> }>(`/api/jobs?q=${encodeURIComponent("\u0000abc")}`);
+    expect(answer.status).toBe(400);
+    expect(answer.body.code).toBe("invalid_input");
+    expect(answer.body.invalidParams.map((param) => param.name)).toEqual(["q"]);
+  });
+
   it("cancels a statement that runs past the timeout and answers the one error shape", async () => {
     const settings = await getDb().$queryRaw<Array<{ statement_timeout: string }>>`SHOW statement_timeout`;
     expect(settings[0]?.statement_timeout).toBe(`${STATEMENT_TIMEOUT_MS / 1000}s`);
