@@ -159,8 +159,10 @@ interface ListCase {
 }
 
 const ORDER = `ORDER BY created_at DESC, id DESC LIMIT 26`;
-const TEXT_MATCH = `id IN (SELECT id FROM jobs WHERE upstream_job_id ILIKE $1 OR project_id ILIKE $1 OR project_name ILIKE $1
-  UNION ALL SELECT job_id FROM job_files WHERE reference ILIKE $1 UNION ALL SELECT id FROM jobs WHERE upstream_job_id = $2)`;
+const TEXT_MATCH = `id IN (SELECT id FROM jobs WHERE upstream_job_id = $2 UNION ALL SELECT id FROM (
+  SELECT id FROM jobs WHERE upstream_job_id ILIKE $1 OR project_id ILIKE $1 OR project_name ILIKE $1
+  UNION ALL SELECT job_id FROM job_files WHERE reference ILIKE $1) AS substring_match
+  WHERE NOT EXISTS (SELECT id FROM jobs WHERE upstream_job_id = $2))`;
 
 async function listCases(db: pg.Pool): Promise<ListCase[]> {
   const middle = Math.floor(SETTINGS.jobs / 2);

@@ -197,19 +197,25 @@ function containing(text: string): string {
 }
 
 /**
- * Ids of jobs whose ids, project or file names contain `text`. Each branch is served by an index:
- * the trigram GIN indexes for substrings, and for a whole id the unique indexes, so a pasted job id
- * is found at once.
+ * Ids of the jobs `text` finds. A whole job id or upstream id finds its job alone, through the unique
+ * indexes; any other text finds the jobs whose ids, project or file names contain it, through the
+ * trigram indexes. The substring half runs only when the exact half found nothing (an uncorrelated
+ * NOT EXISTS is a one-time filter in Postgres), so a pasted id costs two index probes.
  */
 function jobsMatchingText(text: string): Prisma.Sql {
   const pattern = containing(text);
-  const branches = [
-    Prisma.sql`SELECT "id" FROM "jobs" WHERE "upstream_job_id" ILIKE ${pattern} OR "project_id" ILIKE ${pattern} OR "project_name" ILIKE ${pattern}`,
-    Prisma.sql`SELECT "job_id" FROM "job_files" WHERE "reference" ILIKE ${pattern}`,
-    Prisma.sql`SELECT "id" FROM "jobs" WHERE "upstream_job_id" = ${text}`,
-  ];
-  if (z.uuid().safeParse(text).success) branches.push(Prisma.sql`SELECT "id" FROM "jobs" WHERE "id" = ${text.toLowerCase()}::uuid`);
-  return Prisma.join(branches, " UNION ALL ");
+  const exactBranches = [Prisma.sql`SELECT "id" FROM "jobs" WHERE "upstream_job_id" = ${text}`];
+  if (z.uuid().safeParse(text).success) exactBranches.push(Prisma.sql`SELECT "id" FROM "jobs" WHERE "id" = ${text.toLowerCase()}::uuid`);
+  const exact = Prisma.join(exactBranches, " UNION ALL ");
+  return Prisma.sql`
+    SELECT "id" FROM (${exact}) AS exact_match
+    UNION ALL
+    SELECT "id" FROM (
+      SELECT "id" FROM "jobs" WHERE "upstream_job_id" ILIKE ${pattern} OR "project_id" ILIKE ${pattern} OR "project_name" ILIKE ${pattern}
+      UNION ALL
+      SELECT "job_id" FROM "job_files" WHERE "reference" ILIKE ${pattern}
+    ) AS substring_match
+    WHERE NOT EXISTS (${exact})`;
 }
 
 /** Jobs as Descript's GET /jobs lists them: known upstream ids only, newest first. */
