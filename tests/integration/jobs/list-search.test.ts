@@ -49,6 +49,23 @@ describe("the console's list, served by its indexes", () => {
     expect((await list({ q: target.upstream_job_id })).body.data.map((job) => job.id)).toEqual([target.id]);
   });
 
+  it("answers a whole id with its job alone, though another job's file name contains it", async () => {
+    const target = jobs[58]!;
+    const other = await withDatabase(async (db) => {
+      const { rows } = await db.query<{ id: string }>(
+        `INSERT INTO jobs (id, type, state, request, submitted_by, project_name, updated_at)
+         VALUES (gen_random_uuid(), 'import/project_media', 'running', '{}', 'test', $1, now()) RETURNING id`,
+        [`${project} copy`],
+      );
+      await db.query("INSERT INTO job_files (id, job_id, reference) VALUES (gen_random_uuid(), $1, $2)", [rows[0]!.id, `copy-of-${target.upstream_job_id}.mp4`]);
+      return rows[0]!.id;
+    });
+    expect((await list({ q: target.upstream_job_id })).body.data.map((job) => job.id)).toEqual([target.id]);
+    const partial = (await list({ q: target.upstream_job_id.slice(0, -1) })).body.data.map((job) => job.id);
+    expect(partial.sort()).toEqual([target.id, other].sort());
+    await withDatabase((db) => db.query("DELETE FROM jobs WHERE id = $1", [other]));
+  });
+
   it("finds jobs by a substring of a project or file name, newest first", async () => {
     const target = jobs[10]!;
     const fragment = target.upstream_job_id.slice(4, 16);
