@@ -11,7 +11,7 @@ import { ConfigError, parseConfig, type Config } from "../lib/config/env";
 export const ROOT = path.resolve(import.meta.dirname, "..");
 const BIN = path.join(ROOT, "node_modules/.bin");
 
-export type Profile = "dev" | "test";
+export type Profile = "dev" | "test" | "bench";
 
 /** Ports and names of each profile's embedded database, apart so that tests never touch dev data. */
 const PROFILES = {
@@ -23,6 +23,8 @@ const PROFILES = {
     database: "jobdeck_test",
     defaults: { PORT: "3100", SANDBOX_PORT: "4110", SANDBOX_SPEED: "200", UPSTREAM_RATE_PER_SEC: "5", WORKER_INTERVAL_MS: "250", STUCK_AFTER_MINUTES: "0.1", SUBMIT_GRACE_SECONDS: "4" },
   },
+  // `npm run bench` and `npm run drills` seed and wreck their own database (docs/decisions/0015).
+  bench: { pgPort: 54331, database: "jobdeck_bench", defaults: { PORT: "3200", SANDBOX_PORT: "4210", SANDBOX_SPEED: "200" } },
 } satisfies Record<Profile, { pgPort: number; database: string; defaults: Record<string, string> }>;
 
 export interface Stack {
@@ -55,11 +57,11 @@ export function runMain(main: () => Promise<number>): void {
 
 export async function startStack({ profile, withSandbox }: StackOptions): Promise<Stack> {
   const source: NodeJS.ProcessEnv = { ...PROFILES[profile].defaults, ...process.env };
-  if (profile === "test") {
+  if (profile !== "dev") {
     delete source.DESCRIPT_API_TOKEN; // tests never spend a real token
     // A token unlike any other string, so tests can prove it leaks into no answer, log or row.
     source.SANDBOX_TOKEN ??= `sandbox:${crypto.randomBytes(12).toString("hex")}`;
-    source.JOBDECK_APP_LOG ??= path.join(ROOT, ".data", "test-results", "app.log");
+    source.JOBDECK_APP_LOG ??= path.join(ROOT, ".data", profile === "test" ? "test-results" : "bench", "app.log");
     // The tests reach the app on loopback, whatever HOSTNAME the machine exports.
     source.HOSTNAME = "127.0.0.1";
     // The only relay targets the tests may use: their own receivers (tests/support/receiver.ts),
@@ -150,7 +152,7 @@ async function startEmbeddedDatabase(profile: Profile): Promise<Database> {
   }
   await server.start();
   // Each test run starts from an empty database, so no run sees another's rows.
-  await prepareDatabase(url, { fresh: profile === "test" });
+  await prepareDatabase(url, { fresh: profile !== "dev" });
   log(`embedded database: ${redactUrl(url)} (data in .data/pg-${profile})`);
   return { url, stop: () => server.stop() };
 }
@@ -188,7 +190,7 @@ async function canConnect(url: string): Promise<boolean> {
 }
 
 /** Creates the URL's database if it is missing; `fresh` drops it first, for a run that starts empty. */
-async function prepareDatabase(url: string, { fresh = false } = {}): Promise<void> {
+export async function prepareDatabase(url: string, { fresh = false } = {}): Promise<void> {
   const name = decodeURIComponent(new URL(url).pathname.slice(1)) || "postgres";
   const client = new pg.Client({ connectionString: adminUrl(url) });
   try {
@@ -261,8 +263,8 @@ export function exitCodeOf(child: ChildProcess): Promise<number> {
  * Builds the app, then serves it with `next start` and waits until it answers /api/health. With
  * JOBDECK_APP_LOG set (the test profile), the server's output is also kept in that file for tests to read.
  */
-export async function startBuiltApp(stack: Stack): Promise<ChildProcess> {
-  await runToCompletion(path.join(BIN, "next"), ["build"], { env: stack.env, quiet: true });
+export async function startBuiltApp(stack: Stack, { build = true } = {}): Promise<ChildProcess> {
+  if (build) await runToCompletion(path.join(BIN, "next"), ["build"], { env: stack.env, quiet: true });
   const logFile = stack.env.JOBDECK_APP_LOG;
   const app = spawn(path.join(BIN, "next"), ["start", "-H", stack.config.hostname, "-p", String(stack.config.port)], {
     cwd: ROOT,

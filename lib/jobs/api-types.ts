@@ -9,7 +9,8 @@ export type JobOutcome = (typeof JOB_OUTCOMES)[number];
 export const JOB_SORTS = ["created_desc", "created_asc", "updated_desc"] as const;
 export type JobSort = (typeof JOB_SORTS)[number];
 
-const optionalText = z.string().trim().min(1).max(200).optional();
+// Postgres text holds no NUL character, so one in a filter could only make the query fail.
+const optionalText = z.string().trim().min(1).max(200).refine((text) => !text.includes("\u0000"), "must not contain NUL characters").optional();
 
 export const jobListQuerySchema = z.strictObject({
   state: z.enum(JOB_STATES).optional(),

@@ -45,7 +45,8 @@ export async function getJobDetail(jobId: string, { eventsAfter = null }: { even
 
 /** A job by upstream id, as upstream would answer; like upstream, nothing past the retention window. */
 export async function findUpstreamJob(upstreamJobId: string) {
-  const job = await findJobByUpstreamId(upstreamJobId);
+  // No stored id holds a NUL character (Postgres text cannot), and asking for one would fail the query.
+  const job = upstreamJobId.includes("\u0000") ? null : await findJobByUpstreamId(upstreamJobId);
   if (!job || job.createdAt.getTime() < retentionStart(Date.now())) {
     throw new AppError("not_found", `No job found for job_id "${upstreamJobId}".`);
   }

@@ -4,6 +4,7 @@ import type { NextRequest } from "next/server";
 import { z } from "zod";
 import { UpstreamHttpError, UpstreamUnavailableError } from "@/lib/descript/client";
 import { getEnv } from "./env";
+import { isStatementTimeout, STATEMENT_TIMEOUT_MS } from "./db";
 import { AppError, invalidInputFromZod, type ErrorCode } from "./errors";
 import { logEvent } from "./log";
 
@@ -55,6 +56,9 @@ function toAppError(error: unknown, requestId: string, request: NextRequest): Ap
     return new AppError(UPSTREAM_STATUS_CODES[error.status] ?? "upstream_error", error.message, { headers: error.headers });
   }
   if (error instanceof UpstreamUnavailableError) return new AppError("upstream_unavailable", error.message);
+  if (isStatementTimeout(error)) {
+    return new AppError("database_unavailable", `The database did not answer within ${STATEMENT_TIMEOUT_MS / 1000} s; try a narrower search.`);
+  }
   logEvent("error", "unhandled_route_error", {
     requestId,
     method: request.method,

@@ -1,0 +1,144 @@
+// What `npm run bench` and `npm run drills` share: the stack around a production build, running jobs
+// seeded with SQL, signed progress callbacks, and autocannon runs that count what was acknowledged.
+import type { ChildProcess } from "node:child_process";
+import os from "node:os";
+import autocannon from "autocannon";
+import pg from "pg";
+import { signCallbackToken } from "../../lib/jobs/callback-token";
+import { startBuiltApp, type Stack } from "../stack";
+
+export interface SeededJob {
+  id: string;
+  upstreamJobId: string;
+}
+
+/** Running jobs written straight to the table, created long ago so they stay off the list's first page. */
+export async function seedRunningJobs(db: pg.Pool, count: number, label: string): Promise<SeededJob[]> {
+  const { rows } = await db.query<{ id: string; upstream_job_id: string }>(
+    `INSERT INTO jobs (id, upstream_job_id, type, state, upstream_state, request, submitted_by, project_name, upstream_created_at, created_at, updated_at)
+     SELECT gen_random_uuid(), gen_random_uuid()::text, 'import/project_media', 'running', 'running', '{}', 'bench', $2 || ' ' || n,
+            '2020-01-01T00:00:00Z', '2020-01-01T00:00:00Z'::timestamptz + n * interval '1 ms', now()
+     FROM generate_series(1, $1::int) AS n RETURNING id, upstream_job_id`,
+    [count, label],
+  );
+  return rows.map((row) => ({ id: row.id, upstreamJobId: row.upstream_job_id }));
+}
+
+/**
+ * A progress callback for `job` whose `step` orders it: a higher step carries a later
+ * `last_update_at`, so the state machine applies it over any lower one.
+ */
+export function progressCallback(secret: string, job: SeededJob, step: number): { path: string; body: string } {
+  return {
+    path: `/api/callbacks/descript/${signCallbackToken(job.id, secret)}`,
+    body: JSON.stringify({
+      job_id: job.upstreamJobId,
+      job_type: "import/project_media",
+      job_state: "running",
+      created_at: "2020-01-01T00:00:00.000Z",
+      progress: { label: `step ${step}`, percent: step % 100, last_update_at: new Date(Date.UTC(2021, 0, 1) + step * 1000).toISOString() },
+    }),
+  };
+}
+
+export interface LoadOutcome {
+  sent: number;
+  acknowledged: number;
+  non2xx: number;
+  errors: number;
+  requestsPerSecond: number;
+  latencyMs: { p50: number; p95: number; p99: number };
+  durationSeconds: number;
+}
+
+/** A short, honest name for each autocannon figure this tool reports. */
+export function toOutcome(result: autocannon.Result, sent: number): LoadOutcome {
+  const latency = result.latency as autocannon.Histogram & { p95?: number };
+  return {
+    sent,
+    acknowledged: result["2xx"],
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+    requestsPerSecond: Math.round((result["2xx"] / result.duration) * 10) / 10,
+    latencyMs: { p50: latency.p50, p95: latency.p97_5 === undefined ? latency.p90 : (latency.p95 ?? latency.p97_5), p99: latency.p99 },
+    durationSeconds: result.duration,
+  };
+}
+
+/**
+ * Sends progress callbacks for `seconds` over `connections`, each to the next job in turn (a job's
+ * step rises each time round), and reports which (job, step) pairs were acknowledged with a 2xx.
+ */
+export async function floodCallbacks(options: {
+  baseUrl: string;
+  secret: string;
+  jobs: SeededJob[];
+  connections: number;
+  seconds: number;
+  /** Steps start above this, so a later flood over the same jobs is news to every one of them. */
+  firstStep?: number;
+  onAcknowledged?: (job: SeededJob, step: number, verdict: string) => void;
+}): Promise<LoadOutcome> {
+  let next = 0;
+  const firstStep = options.firstStep ?? 0;
+  const result = await autocannon({
+    url: options.baseUrl,
+    connections: options.connections,
+    duration: options.seconds,
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    requests: [
+      {
+        setupRequest: (request, rawContext) => {
+          const context = rawContext as { job?: SeededJob; step?: number };
+          const index = next++;
+          const job = options.jobs[index % options.jobs.length]!;
+          const step = firstStep + 1 + Math.floor(index / options.jobs.length);
+          context.job = job;
+          context.step = step;
+          return { ...request, ...progressCallback(options.secret, job, step) };
+        },
+        onResponse: (status, body, rawContext) => {
+          const context = rawContext as { job?: SeededJob; step?: number };
+          if (status >= 200 && status < 300 && options.onAcknowledged) {
+            const verdict = (JSON.parse(body) as { verdict?: string }).verdict ?? "none";
+            options.onAcknowledged(context.job as SeededJob, context.step as number, verdict);
+          }
+        },
+      },
+    ],
+  });
+  return toOutcome(result, next);
+}
+
+/** GET load on one path: `connections` clients for `seconds`. */
+export async function loadGet(baseUrl: string, path: string, connections: number, seconds: number): Promise<LoadOutcome> {
+  const result = await autocannon({ url: `${baseUrl}${path}`, connections, duration: seconds });
+  return toOutcome(result, result.requests.sent);
+}
+
+/** Percentiles of a list of latencies in milliseconds (nearest rank). */
+export function percentiles(samples: number[]): { p50: number; p95: number; p99: number } {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => Math.round((sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? NaN) * 10) / 10;
+  return { p50: at(0.5), p95: at(0.95), p99: at(0.99) };
+}
+
+export function machine(serverVersion: string) {
+  return {
+    cpus: os.cpus().length,
+    loadAverage1m: Math.round(os.loadavg()[0]! * 100) / 100,
+    node: process.version,
+    postgres: serverVersion,
+    shared: "shared with 4 other agents running test suites: figures are lower and noisier than on an idle machine",
+  };
+}
+
+/** The app from a production build; `build: false` reuses the last one (JOBDECK_BENCH_NO_BUILD=1). */
+export function startApp(stack: Stack): Promise<ChildProcess> {
+  return startBuiltApp(stack, { build: process.env.JOBDECK_BENCH_NO_BUILD !== "1" });
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
