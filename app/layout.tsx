@@ -1,7 +1,9 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import { AppHeader } from "@/components/app-header";
+import { StatusStrip } from "@/components/status-strip";
 import { getEnv } from "@/lib/server/env";
+import { getStatus } from "@/lib/status/status";
 import "./globals.css";
 import { Providers } from "./providers";
 
@@ -19,6 +21,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
       <body className="min-h-screen">
         <Providers>
           <AppHeader upstream={getEnv().descriptMode} />
+          <StatusStrip initial={getStatus()} />
           <main className="mx-auto max-w-7xl px-4 py-6 sm:px-6">{children}</main>
         </Providers>
       </body>

@@ -155,6 +155,7 @@ export async function listJobs(
 ): Promise<{ rows: JobWithFiles[]; hasMore: boolean }> {
   const { field, direction } = SORTS[query.sort];
   const filters: Prisma.JobWhereInput[] = [];
+  if (query.ids) filters.push({ id: { in: query.ids } });
   if (query.state) filters.push({ state: query.state });
   if (query.outcome) filters.push({ outcome: query.outcome });
   if (query.type) filters.push({ type: query.type });
