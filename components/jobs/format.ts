@@ -3,8 +3,9 @@
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-const utcFormat = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
-const localFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+const DATE_TIME = { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" } as const;
+const utcFormat = new Intl.DateTimeFormat("en-GB", { ...DATE_TIME, timeZone: "UTC" });
+const localFormat = new Intl.DateTimeFormat(undefined, DATE_TIME);
 const utcDate = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeZone: "UTC" });
 const localDate = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
 

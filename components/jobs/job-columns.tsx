@@ -9,6 +9,7 @@ import { ProgressBar } from "@/components/ui/progress-bar";
 import { jobLabel } from "./cancel-jobs-dialog";
 import { formatDate, formatDateTime, formatDuration, recordExpiresAt } from "./format";
 import { JobOutcomeBadge, StateBadge } from "./job-state-badge";
+import { JOB_TYPE_LABELS } from "./search-params";
 
 /** What the cells need beyond the row: settings and actions owned by the table. */
 export interface JobTableContext {
@@ -63,23 +64,35 @@ export function jobColumns(context: JobTableContext) {
       id: "job",
       header: "Job",
       cell: ({ row: { original: job } }) => (
-        <div className="min-w-40">
-          <Link href={`/jobs/${job.id}`} className="font-mono text-xs text-indigo-700 underline-offset-2 hover:underline dark:text-indigo-300">
-            {jobLabel(job)}
+        <div className="w-32">
+          <Link
+            href={`/jobs/${job.id}`}
+            title={jobLabel(job)}
+            aria-label={`Job ${jobLabel(job)}`}
+            className="font-mono text-indigo-700 underline-offset-2 hover:underline dark:text-indigo-300"
+          >
+            {shortJobId(job)}
           </Link>
           {isWorking(job) && (
-            <p className="mt-0.5 text-xs text-amber-800 dark:text-amber-300" title="Edits made in Descript while the job runs conflict with the job's own changes.">
-              Don’t open the project in Descript until this ends
+            <p className="mt-0.5 text-amber-800 dark:text-amber-300" title="Edits made in Descript while the job runs conflict with the job's own changes.">
+              Don’t open the project in Descript while it runs
             </p>
           )}
         </div>
       ),
     }),
-    column.accessor("type", { header: "Type", cell: (info) => <span className="whitespace-nowrap text-xs">{info.getValue()}</span> }),
+    column.accessor("type", {
+      header: "Type",
+      cell: (info) => (
+        <span className="whitespace-nowrap" title={info.getValue()}>
+          {JOB_TYPE_LABELS[info.getValue()] ?? info.getValue()}
+        </span>
+      ),
+    }),
     column.accessor((job) => job.projectName ?? job.projectId ?? "", {
       id: "project",
       header: "Project",
-      cell: ({ row: { original: job } }) => <span className="line-clamp-2 max-w-48 break-words">{job.projectName ?? job.projectId ?? "—"}</span>,
+      cell: ({ row: { original: job } }) => <span className="line-clamp-2 block max-w-44 min-w-24 break-words">{job.projectName ?? job.projectId ?? "—"}</span>,
     }),
     column.accessor("state", {
       header: "State",
@@ -97,7 +110,7 @@ export function jobColumns(context: JobTableContext) {
         job.progress ? (
           <ProgressBar percent={job.progress.percent} label={job.progress.label ?? "Working"} />
         ) : (
-          <span className={`text-xs ${MUTED}`}>{progressWord(job)}</span>
+          <span className={MUTED}>{progressWord(job)}</span>
         ),
     }),
     column.display({
@@ -107,23 +120,23 @@ export function jobColumns(context: JobTableContext) {
         const { total, succeeded, failed } = job.fileCounts;
         if (total === 0) return <span className={MUTED}>—</span>;
         return (
-          <span className="whitespace-nowrap text-xs tabular-nums" aria-label={`${succeeded} of ${total} files ok, ${failed} failed`}>
+          <span className="whitespace-nowrap tabular-nums" aria-label={`${succeeded} of ${total} files ok, ${failed} failed`}>
             {succeeded}/{total} ok
             {failed > 0 && <span className="ml-1 font-medium text-red-700 dark:text-red-300">· {failed} failed</span>}
           </span>
         );
       },
     }),
-    column.accessor("submittedBy", { header: "Submitted by", cell: (info) => <span className="text-xs">{info.getValue()}</span> }),
+    column.accessor("submittedBy", { header: "Submitted by", cell: (info) => <span className="block max-w-28 truncate" title={info.getValue()}>{info.getValue()}</span> }),
     column.accessor("createdAt", {
       header: "Created",
       cell: ({ row: { original: job } }) => {
         const expires = recordExpiresAt(job.createdAt, context.retentionDays);
         return (
-          <div className="whitespace-nowrap text-xs">
+          <div className="whitespace-nowrap">
             <time dateTime={job.createdAt}>{formatDateTime(job.createdAt, context.isHydrated)}</time>
             <p className={MUTED} title="Jobdeck forgets the job then; the project in Descript is unaffected.">
-              record kept until <time dateTime={expires.toISOString()}>{formatDate(expires, context.isHydrated)}</time>
+              kept until <time dateTime={expires.toISOString()}>{formatDate(expires, context.isHydrated)}</time>
             </p>
           </div>
         );
@@ -132,7 +145,7 @@ export function jobColumns(context: JobTableContext) {
     column.display({
       id: "duration",
       header: "Duration",
-      cell: ({ row: { original: job } }) => <span className="whitespace-nowrap text-xs tabular-nums">{duration(job, context)}</span>,
+      cell: ({ row: { original: job } }) => <span className="whitespace-nowrap tabular-nums">{duration(job, context)}</span>,
     }),
     column.display({
       id: "actions",
@@ -145,6 +158,17 @@ export function jobColumns(context: JobTableContext) {
         ) : null,
     }),
   ];
+}
+
+/**
+ * Upstream ids are long and alike ("project-media-import-<uuid>", the type column says which kind):
+ * the row shows the uuid's first part, enough to tell jobs apart; the full id is the link's title
+ * and accessible name, and free text search finds a job by it.
+ */
+function shortJobId(job: JobSummary): string {
+  const id = jobLabel(job);
+  const uuid = id.match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i)?.[0];
+  return uuid ? uuid.slice(0, 8) : id;
 }
 
 function progressWord(job: JobSummary): string {

@@ -5,7 +5,7 @@ import { useId, type ReactNode } from "react";
 import { JOB_OUTCOMES, JOB_SORTS, type JobSort } from "@/lib/jobs/api-types";
 import { JOB_STATES } from "@/lib/jobs/state-machine";
 import { Button } from "@/components/ui/button";
-import { JOB_TYPES, hasFilters, jobViewParams } from "./search-params";
+import { JOB_TYPE_LABELS, JOB_TYPES, hasFilters, jobViewParams } from "./search-params";
 
 const SORT_LABELS: Record<JobSort, string> = {
   created_desc: "Newest first",
@@ -14,7 +14,7 @@ const SORT_LABELS: Record<JobSort, string> = {
 };
 
 const CONTROL =
-  "rounded-md border border-zinc-300 bg-white px-2 py-1.5 text-sm focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-indigo-600 dark:border-zinc-600 dark:bg-zinc-900";
+  "h-9 rounded-md border border-zinc-300 bg-white px-2 text-sm focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-indigo-600 dark:border-zinc-600 dark:bg-zinc-900";
 
 /**
  * The view's filters, held in the URL (nuqs). A plain GET form underneath, so the filters work
@@ -76,7 +76,7 @@ export function JobFilters() {
             <option value="">Any</option>
             {[...new Set([...JOB_TYPES, ...(view.type ? [view.type] : [])])].map((type) => (
               <option key={type} value={type}>
-                {type}
+                {JOB_TYPE_LABELS[type] ?? type}
               </option>
             ))}
           </select>

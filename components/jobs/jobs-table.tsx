@@ -99,12 +99,12 @@ export function JobsTable({ retentionDays }: { retentionDays: number }) {
         {announcement}
       </p>
       <div className="overflow-x-auto rounded-lg border border-zinc-200 dark:border-zinc-800">
-        <table ref={tableRef} tabIndex={-1} aria-label="Jobs" aria-busy={jobs.isFetching} className="min-w-full divide-y divide-zinc-200 text-sm focus:outline-none dark:divide-zinc-800">
+        <table ref={tableRef} tabIndex={-1} aria-label="Jobs" aria-busy={jobs.isFetching} className="min-w-full divide-y divide-zinc-200 text-xs focus:outline-none dark:divide-zinc-800">
           <thead className="bg-zinc-50 text-left text-xs font-medium tracking-wide text-zinc-700 uppercase dark:bg-zinc-900 dark:text-zinc-300">
             {table.getHeaderGroups().map((group) => (
               <tr key={group.id}>
                 {group.headers.map((header) => (
-                  <th key={header.id} scope="col" className="px-3 py-2 whitespace-nowrap">
+                  <th key={header.id} scope="col" className="px-2 py-2 whitespace-nowrap first:pl-3">
                     {flexRender(header.column.columnDef.header, header.getContext())}
                   </th>
                 ))}
@@ -143,7 +143,7 @@ export function JobsTable({ retentionDays }: { retentionDays: number }) {
               table.getRowModel().rows.map((row) => (
                 <tr key={row.id} data-job-id={row.id} data-state={row.original.state} className={row.getIsSelected() ? "bg-indigo-50 dark:bg-indigo-950/40" : undefined}>
                   {row.getVisibleCells().map((cell) => (
-                    <td key={cell.id} className="px-3 py-2 align-top">
+                    <td key={cell.id} className="px-2 py-2 align-top first:pl-3">
                       {flexRender(cell.column.columnDef.cell, cell.getContext())}
                     </td>
                   ))}
@@ -213,7 +213,7 @@ function StreamStatus({ status }: { status: JobChangesStatus }) {
 function MessageRow({ colSpan, children }: { colSpan: number; children: ReactNode }) {
   return (
     <tr>
-      <td colSpan={colSpan} className="px-4 py-10 text-center text-zinc-700 dark:text-zinc-300">
+      <td colSpan={colSpan} className="px-4 py-10 text-center text-sm text-zinc-700 dark:text-zinc-300">
         {children}
       </td>
     </tr>

@@ -6,6 +6,9 @@ import { JOB_STATES } from "@/lib/jobs/state-machine";
 
 export const JOB_TYPES = ["import/project_media", "agent", "publish"] as const;
 
+/** Short names for job types; anything else upstream reports is shown as it came. */
+export const JOB_TYPE_LABELS: Record<string, string> = { "import/project_media": "import", agent: "agent edit", publish: "publish" };
+
 /** Rows per page; fixed so that a shared link shows the same page. */
 export const PAGE_SIZE = 50;
 
