@@ -14,6 +14,8 @@ export interface CancelJobsDialogProps {
   onOpenChange: (open: boolean) => void;
   /** Called with what happened, for the page to announce. */
   onDone: (report: string) => void;
+  /** Where focus goes after the dialog when the control that opened it has gone. */
+  fallbackFocus?: () => HTMLElement | null;
 }
 
 export function jobLabel(job: Pick<JobSummary, "id" | "upstreamJobId">): string {
@@ -21,7 +23,7 @@ export function jobLabel(job: Pick<JobSummary, "id" | "upstreamJobId">): string 
 }
 
 /** Confirms a cancel (with an optional reason that goes into each job's timeline) and sends it. */
-export function CancelJobsDialog({ jobs, onOpenChange, onDone }: CancelJobsDialogProps) {
+export function CancelJobsDialog({ jobs, onOpenChange, onDone, fallbackFocus }: CancelJobsDialogProps) {
   const queryClient = useQueryClient();
   const reasonId = useId();
   const [reason, setReason] = useState("");
@@ -57,6 +59,7 @@ export function CancelJobsDialog({ jobs, onOpenChange, onDone }: CancelJobsDialo
         onOpenChange(open);
       }}
       title={title}
+      fallbackFocus={fallbackFocus}
       description="Descript stops the work; what it already imported or changed stays in the project. The row shows “cancel requested” until Descript confirms."
     >
       <form

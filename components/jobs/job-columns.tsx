@@ -1,6 +1,6 @@
 "use client";
 // The job table's columns (TanStack Table): what each cell shows of a job summary.
-import { createColumnHelper } from "@tanstack/react-table";
+import { createColumnHelper, type Table } from "@tanstack/react-table";
 import Link from "next/link";
 import type { JobSummary } from "@/lib/jobs/api-types";
 import { canRequestCancel, isTerminal } from "@/lib/jobs/state-machine";
@@ -11,7 +11,10 @@ import { formatDate, formatDateTime, formatDuration, recordExpiresAt } from "./f
 import { JobOutcomeBadge, StateBadge } from "./job-state-badge";
 import { JOB_TYPE_LABELS } from "./search-params";
 
-/** What the cells need beyond the row: settings and actions owned by the table. */
+/**
+ * What the cells need beyond the row, passed as the table's meta: the columns stay one constant,
+ * so a ticking clock re-renders cells without remounting them (which would drop keyboard focus).
+ */
 export interface JobTableContext {
   retentionDays: number;
   /** False on the server and while hydrating: times in UTC, no running clock. */
@@ -32,133 +35,134 @@ function isWorking(job: JobSummary): boolean {
   return !isTerminal(job.state);
 }
 
-export function jobColumns(context: JobTableContext) {
-  return [
-    column.display({
-      id: "select",
-      header: ({ table }) => (
+const contextOf = (table: Table<JobSummary>) => table.options.meta as JobTableContext;
+
+export const jobColumns = [
+  column.display({
+    id: "select",
+    header: ({ table }) => (
+      <input
+        type="checkbox"
+        aria-label="Select every job on this page that can be cancelled"
+        checked={table.getIsAllRowsSelected()}
+        ref={(input) => {
+          if (input) input.indeterminate = table.getIsSomeRowsSelected();
+        }}
+        disabled={!table.getRowModel().rows.some((row) => row.getCanSelect())}
+        onChange={table.getToggleAllRowsSelectedHandler()}
+        className="size-4 accent-indigo-600"
+      />
+    ),
+    cell: ({ row }) =>
+      row.getCanSelect() ? (
         <input
           type="checkbox"
-          aria-label="Select every job on this page that can be cancelled"
-          checked={table.getIsAllRowsSelected()}
-          ref={(input) => {
-            if (input) input.indeterminate = table.getIsSomeRowsSelected();
-          }}
-          disabled={!table.getRowModel().rows.some((row) => row.getCanSelect())}
-          onChange={table.getToggleAllRowsSelectedHandler()}
+          aria-label={`Select job ${jobLabel(row.original)}`}
+          checked={row.getIsSelected()}
+          onChange={row.getToggleSelectedHandler()}
           className="size-4 accent-indigo-600"
         />
+      ) : null,
+  }),
+  column.accessor((job) => jobLabel(job), {
+    id: "job",
+    header: "Job",
+    cell: ({ row: { original: job } }) => (
+      <div className="w-32">
+        <Link
+          href={`/jobs/${job.id}`}
+          title={jobLabel(job)}
+          aria-label={`Job ${jobLabel(job)}`}
+          className="font-mono text-indigo-700 underline-offset-2 hover:underline dark:text-indigo-300"
+        >
+          {shortJobId(job)}
+        </Link>
+        {isWorking(job) && (
+          <p className="mt-0.5 text-amber-800 dark:text-amber-300" title="Edits made in Descript while the job runs conflict with the job's own changes.">
+            Don’t open the project in Descript while it runs
+          </p>
+        )}
+      </div>
+    ),
+  }),
+  column.accessor("type", {
+    header: "Type",
+    cell: (info) => (
+      <span className="whitespace-nowrap" title={info.getValue()}>
+        {JOB_TYPE_LABELS[info.getValue()] ?? info.getValue()}
+      </span>
+    ),
+  }),
+  column.accessor((job) => job.projectName ?? job.projectId ?? "", {
+    id: "project",
+    header: "Project",
+    cell: ({ row: { original: job } }) => <span className="line-clamp-2 block max-w-44 min-w-24 break-words">{job.projectName ?? job.projectId ?? "—"}</span>,
+  }),
+  column.accessor("state", {
+    header: "State",
+    // The worker's stuck flag will sit beside the state badge here.
+    cell: ({ row: { original: job } }) => <StateBadge state={job.state} />,
+  }),
+  column.accessor("outcome", {
+    header: "Outcome",
+    cell: ({ row: { original: job } }) => (job.outcome ? <JobOutcomeBadge outcome={job.outcome} /> : <span className={MUTED}>—</span>),
+  }),
+  column.display({
+    id: "progress",
+    header: "Progress",
+    cell: ({ row: { original: job } }) =>
+      job.progress ? (
+        <ProgressBar percent={job.progress.percent} label={job.progress.label ?? "Working"} />
+      ) : (
+        <span className={MUTED}>{progressWord(job)}</span>
       ),
-      cell: ({ row }) =>
-        row.getCanSelect() ? (
-          <input
-            type="checkbox"
-            aria-label={`Select job ${jobLabel(row.original)}`}
-            checked={row.getIsSelected()}
-            onChange={row.getToggleSelectedHandler()}
-            className="size-4 accent-indigo-600"
-          />
-        ) : null,
-    }),
-    column.accessor((job) => jobLabel(job), {
-      id: "job",
-      header: "Job",
-      cell: ({ row: { original: job } }) => (
-        <div className="w-32">
-          <Link
-            href={`/jobs/${job.id}`}
-            title={jobLabel(job)}
-            aria-label={`Job ${jobLabel(job)}`}
-            className="font-mono text-indigo-700 underline-offset-2 hover:underline dark:text-indigo-300"
-          >
-            {shortJobId(job)}
-          </Link>
-          {isWorking(job) && (
-            <p className="mt-0.5 text-amber-800 dark:text-amber-300" title="Edits made in Descript while the job runs conflict with the job's own changes.">
-              Don’t open the project in Descript while it runs
-            </p>
-          )}
-        </div>
-      ),
-    }),
-    column.accessor("type", {
-      header: "Type",
-      cell: (info) => (
-        <span className="whitespace-nowrap" title={info.getValue()}>
-          {JOB_TYPE_LABELS[info.getValue()] ?? info.getValue()}
+  }),
+  column.display({
+    id: "files",
+    header: "Files",
+    cell: ({ row: { original: job } }) => {
+      const { total, succeeded, failed } = job.fileCounts;
+      if (total === 0) return <span className={MUTED}>—</span>;
+      return (
+        <span className="whitespace-nowrap tabular-nums" aria-label={`${succeeded} of ${total} files ok, ${failed} failed`}>
+          {succeeded}/{total} ok
+          {failed > 0 && <span className="ml-1 font-medium text-red-700 dark:text-red-300">· {failed} failed</span>}
         </span>
-      ),
-    }),
-    column.accessor((job) => job.projectName ?? job.projectId ?? "", {
-      id: "project",
-      header: "Project",
-      cell: ({ row: { original: job } }) => <span className="line-clamp-2 block max-w-44 min-w-24 break-words">{job.projectName ?? job.projectId ?? "—"}</span>,
-    }),
-    column.accessor("state", {
-      header: "State",
-      // The worker's stuck flag will sit beside the state badge here.
-      cell: ({ row: { original: job } }) => <StateBadge state={job.state} />,
-    }),
-    column.accessor("outcome", {
-      header: "Outcome",
-      cell: ({ row: { original: job } }) => (job.outcome ? <JobOutcomeBadge outcome={job.outcome} /> : <span className={MUTED}>—</span>),
-    }),
-    column.display({
-      id: "progress",
-      header: "Progress",
-      cell: ({ row: { original: job } }) =>
-        job.progress ? (
-          <ProgressBar percent={job.progress.percent} label={job.progress.label ?? "Working"} />
-        ) : (
-          <span className={MUTED}>{progressWord(job)}</span>
-        ),
-    }),
-    column.display({
-      id: "files",
-      header: "Files",
-      cell: ({ row: { original: job } }) => {
-        const { total, succeeded, failed } = job.fileCounts;
-        if (total === 0) return <span className={MUTED}>—</span>;
-        return (
-          <span className="whitespace-nowrap tabular-nums" aria-label={`${succeeded} of ${total} files ok, ${failed} failed`}>
-            {succeeded}/{total} ok
-            {failed > 0 && <span className="ml-1 font-medium text-red-700 dark:text-red-300">· {failed} failed</span>}
-          </span>
-        );
-      },
-    }),
-    column.accessor("submittedBy", { header: "Submitted by", cell: (info) => <span className="block max-w-28 truncate" title={info.getValue()}>{info.getValue()}</span> }),
-    column.accessor("createdAt", {
-      header: "Created",
-      cell: ({ row: { original: job } }) => {
-        const expires = recordExpiresAt(job.createdAt, context.retentionDays);
-        return (
-          <div className="whitespace-nowrap">
-            <time dateTime={job.createdAt}>{formatDateTime(job.createdAt, context.isHydrated)}</time>
-            <p className={MUTED} title="Jobdeck forgets the job then; the project in Descript is unaffected.">
-              kept until <time dateTime={expires.toISOString()}>{formatDate(expires, context.isHydrated)}</time>
-            </p>
-          </div>
-        );
-      },
-    }),
-    column.display({
-      id: "duration",
-      header: "Duration",
-      cell: ({ row: { original: job } }) => <span className="whitespace-nowrap tabular-nums">{duration(job, context)}</span>,
-    }),
-    column.display({
-      id: "actions",
-      header: () => <span className="sr-only">Actions</span>,
-      cell: ({ row: { original: job } }) =>
-        isCancellable(job) ? (
-          <Button size="sm" variant="secondary" onClick={() => context.onCancel(job)} aria-label={`Cancel job ${jobLabel(job)}`}>
-            Cancel
-          </Button>
-        ) : null,
-    }),
-  ];
-}
+      );
+    },
+  }),
+  column.accessor("submittedBy", { header: "Submitted by", cell: (info) => <span className="block max-w-28 truncate" title={info.getValue()}>{info.getValue()}</span> }),
+  column.accessor("createdAt", {
+    header: "Created",
+    cell: ({ row: { original: job }, table }) => {
+      const context = contextOf(table);
+      const expires = recordExpiresAt(job.createdAt, context.retentionDays);
+      return (
+        <div className="whitespace-nowrap">
+          <time dateTime={job.createdAt}>{formatDateTime(job.createdAt, context.isHydrated)}</time>
+          <p className={MUTED} title="Jobdeck forgets the job then; the project in Descript is unaffected.">
+            kept until <time dateTime={expires.toISOString()}>{formatDate(expires, context.isHydrated)}</time>
+          </p>
+        </div>
+      );
+    },
+  }),
+  column.display({
+    id: "duration",
+    header: "Duration",
+    cell: ({ row: { original: job }, table }) => <span className="whitespace-nowrap tabular-nums">{duration(job, contextOf(table))}</span>,
+  }),
+  column.display({
+    id: "actions",
+    header: () => <span className="sr-only">Actions</span>,
+    cell: ({ row: { original: job }, table }) =>
+      isCancellable(job) ? (
+        <Button size="sm" variant="secondary" onClick={() => contextOf(table).onCancel(job)} aria-label={`Cancel job ${jobLabel(job)}`}>
+          Cancel
+        </Button>
+      ) : null,
+  }),
+];
 
 /**
  * Upstream ids are long and alike ("project-media-import-<uuid>", the type column says which kind):

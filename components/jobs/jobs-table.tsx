@@ -3,14 +3,14 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { flexRender, getCoreRowModel, useReactTable, type RowSelectionState } from "@tanstack/react-table";
 import { useQueryStates } from "nuqs";
-import { useEffect, useMemo, useRef, useState, type ReactNode } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
 import type { JobSummary } from "@/lib/jobs/api-types";
 import { isTerminal } from "@/lib/jobs/state-machine";
 import { Button } from "@/components/ui/button";
 import { useHydrated } from "@/components/ui/use-hydrated";
 import { fetchJobs } from "./api";
 import { CancelJobsDialog } from "./cancel-jobs-dialog";
-import { isCancellable, jobColumns } from "./job-columns";
+import { isCancellable, jobColumns, type JobTableContext } from "./job-columns";
 import { JobFilters } from "./job-filters";
 import { jobKeys } from "./query-keys";
 import { hasFilters, jobViewParams, serializeJobView, toFilterQuery, toListQuery } from "./search-params";
@@ -51,10 +51,11 @@ export function JobsTable({ retentionDays }: { retentionDays: number }) {
   const [rowSelection, setRowSelection] = useState<RowSelectionState>({});
   const isHydrated = useHydrated();
   const now = useNow(isHydrated && rows.some((job) => !isTerminal(job.state)));
-  const columns = useMemo(() => jobColumns({ retentionDays, isHydrated, now, onCancel: (job) => setCancelling([job]) }), [retentionDays, isHydrated, now]);
+  const meta: JobTableContext = { retentionDays, isHydrated, now, onCancel: (job) => setCancelling([job]) };
   const table = useReactTable({
     data: rows,
-    columns,
+    columns: jobColumns,
+    meta,
     getRowId: (job) => job.id,
     getCoreRowModel: getCoreRowModel(),
     enableRowSelection: (row) => isCancellable(row.original),
@@ -168,6 +169,7 @@ export function JobsTable({ retentionDays }: { retentionDays: number }) {
       <CancelJobsDialog
         jobs={cancelling}
         onOpenChange={(open) => !open && setCancelling([])}
+        fallbackFocus={() => tableRef.current}
         onDone={(report) => {
           setAnnouncement(report);
           setRowSelection({});

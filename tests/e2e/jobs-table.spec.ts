@@ -12,6 +12,9 @@ interface JobDetail {
   events: Array<{ kind: string; message: string | null }>;
 }
 
+// Several tests wait on the sandbox's delayed callbacks or scan pages with axe: room for a busy machine.
+test.describe.configure({ timeout: 90_000 });
+
 const uniqueTag = (label: string) => `${label}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 
 async function submitImport(request: APIRequestContext, projectName: string, media: Record<string, string>): Promise<string> {
