@@ -50,7 +50,7 @@ test("a three-file import with a failing file goes queued → running → partia
   await expect(page.getByText("No jobs match these filters")).toBeVisible();
 
   // #delay holds the sandbox's final callback back, so the row's earlier states can be seen.
-  const projectName = `${tag} #delay=6000`;
+  const projectName = `${tag} #delay=15000`;
   const upstreamJobId = await submitImport(request, projectName, {
     "intro.mp4": "https://media.example.com/intro.mp4",
     "broken.mp4": "https://media.example.com/fail/broken.mp4",
@@ -87,7 +87,7 @@ test("a three-file import with a failing file goes queued → running → partia
   await expect(row.getByRole("progressbar", { name: "Importing media" })).toHaveAttribute("aria-valuenow", "40");
   await attachScreenshot(page, testInfo, "table-running");
 
-  await expect(row).toContainText("partial", { timeout: 30_000 });
+  await expect(row).toContainText("partial", { timeout: 45_000 });
   await expect(row).toContainText("2/3 ok");
   await expect(row).toContainText("1 failed");
   await expect(row).not.toContainText("Don’t open the project");
