@@ -31,6 +31,8 @@ export function JobsTable({ retentionDays }: { retentionDays: number }) {
     // The change stream patches rows in place; refetching the list would move rows under the user.
     staleTime: Infinity,
     refetchOnWindowFocus: false,
+    // One retry, then say so: a failing list should not pass for seconds of "Loading jobs…".
+    retry: 1,
   });
   const rows = jobs.data?.data ?? NO_JOBS;
 
