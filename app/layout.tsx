@@ -1,7 +1,9 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import { AppHeader } from "@/components/app-header";
+import { StatusStrip } from "@/components/status-strip";
 import { getEnv } from "@/lib/server/env";
+import { getStatus } from "@/lib/worker/status";
 import "./globals.css";
 import { Providers } from "./providers";
 
@@ -15,12 +17,13 @@ export const metadata: Metadata = {
 // The header shows whether this instance talks to the sandbox, which is known only at run time.
 export const dynamic = "force-dynamic";
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
       <body className="min-h-screen">
         <Providers>
           <AppHeader upstream={getEnv().descriptMode} />
+          <StatusStrip initial={await getStatus()} />
           <main className="mx-auto max-w-7xl px-4 py-6 sm:px-6">{children}</main>
         </Providers>
       </body>

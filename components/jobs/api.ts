@@ -1,4 +1,4 @@
-import type { JobListPage, JobListQuery } from "@/lib/jobs/api-types";
+import type { CancelJobsAnswer, JobDetail, JobListPage, JobListQuery } from "@/lib/jobs/api-types";
 
 /** The console API's problem+json error, surfaced with its detail. */
 export class ApiError extends Error {
@@ -11,7 +11,7 @@ export class ApiError extends Error {
   }
 }
 
-async function request<T>(path: string, init?: RequestInit): Promise<T> {
+export async function request<T>(path: string, init?: RequestInit): Promise<T> {
   const response = await fetch(path, { ...init, headers: { accept: "application/json", ...init?.headers } });
   const body: unknown = await response.json().catch(() => null);
   if (!response.ok) {
@@ -25,4 +25,21 @@ export function fetchJobs(query: JobListQuery): Promise<JobListPage> {
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== "") search.set(key, String(value));
   return request(`/api/jobs${search.size ? `?${search}` : ""}`);
+}
+
+/** Just these jobs (at most MAX_JOB_IDS), optionally only those that also match a view's filters. */
+export function fetchJobsByIds(ids: string[], filters: JobListQuery = {}): Promise<JobListPage> {
+  return fetchJobs({ ...filters, ids: ids.join(","), limit: ids.length, cursor: undefined });
+}
+
+export function cancelJob(jobId: string, reason: string): Promise<JobDetail> {
+  return request(`/api/jobs/${jobId}/cancel`, jsonBody(reason ? { reason } : {}));
+}
+
+export function cancelJobs(ids: string[], reason: string): Promise<CancelJobsAnswer> {
+  return request("/api/jobs/cancel", jsonBody(reason ? { ids, reason } : { ids }));
+}
+
+function jsonBody(body: unknown): RequestInit {
+  return { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) };
 }

@@ -1,6 +1,8 @@
 import type { JobOutcome } from "@/lib/jobs/api-types";
 import type { JobState } from "@/lib/jobs/state-machine";
 
+const BADGE = "inline-flex whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium";
+
 const STATE_STYLES: Record<JobState, string> = {
   submitting: "bg-zinc-100 text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300",
   rejected: "bg-red-100 text-red-800 dark:bg-red-900/40 dark:text-red-200",
@@ -19,7 +21,14 @@ const OUTCOME_STYLES: Record<JobOutcome, string> = {
 
 /** A stopped job is shown by its outcome, since "stopped" alone hides whether it worked. */
 export function JobStateBadge({ state, outcome }: { state: JobState; outcome: JobOutcome | null }) {
-  const label = state === "stopped" && outcome ? outcome : state.replace("_", " ");
-  const style = state === "stopped" && outcome ? OUTCOME_STYLES[outcome] : STATE_STYLES[state];
-  return <span className={`inline-flex rounded-full px-2 py-0.5 text-xs font-medium ${style}`}>{label}</span>;
+  if (state === "stopped" && outcome) return <JobOutcomeBadge outcome={outcome} />;
+  return <StateBadge state={state} />;
+}
+
+export function StateBadge({ state }: { state: JobState }) {
+  return <span className={`${BADGE} ${STATE_STYLES[state]}`}>{state.replace("_", " ")}</span>;
+}
+
+export function JobOutcomeBadge({ outcome }: { outcome: JobOutcome }) {
+  return <span className={`${BADGE} ${OUTCOME_STYLES[outcome]}`}>{outcome}</span>;
 }

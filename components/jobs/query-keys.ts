@@ -6,3 +6,7 @@ export const jobKeys = {
   lists: () => [...jobKeys.all, "list"] as const,
   list: (query: JobListQuery) => [...jobKeys.lists(), query] as const,
 };
+
+export const statusKeys = {
+  all: ["status"] as const,
+};

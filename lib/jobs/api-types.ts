@@ -12,6 +12,15 @@ export type JobSort = (typeof JOB_SORTS)[number];
 // Postgres text holds no NUL character, so one in a filter could only make the query fail.
 const optionalText = z.string().trim().min(1).max(200).refine((text) => !text.includes("\u0000"), "must not contain NUL characters").optional();
 
+/** The most jobs one request may name: a page's worth, so a list by ids stays one cheap query. */
+export const MAX_JOB_IDS = 100;
+
+/** Comma-separated Jobdeck job ids (the live table fetches just the jobs that changed). */
+const jobIdList = z
+  .string()
+  .transform((text) => text.split(",").map((id) => id.trim().toLowerCase()).filter(Boolean))
+  .pipe(z.array(z.uuid()).min(1).max(MAX_JOB_IDS));
+
 export const jobListQuerySchema = z.strictObject({
   state: z.enum(JOB_STATES).optional(),
   outcome: z.enum(JOB_OUTCOMES).optional(),
@@ -19,6 +28,8 @@ export const jobListQuerySchema = z.strictObject({
   project: optionalText,
   /** Free text over job ids, project id and name, and file names. */
   q: optionalText,
+  /** Only these jobs (still subject to every other filter). */
+  ids: jobIdList.optional(),
   createdFrom: z.iso.datetime({ offset: true }).optional(),
   createdTo: z.iso.datetime({ offset: true }).optional(),
   sort: z.enum(JOB_SORTS).default("created_desc"),
@@ -28,9 +39,26 @@ export const jobListQuerySchema = z.strictObject({
 export type JobListQuery = z.input<typeof jobListQuerySchema>;
 export type JobListFilters = Omit<z.output<typeof jobListQuerySchema>, "cursor">;
 
+const cancelReason = z.string().trim().max(500).optional();
+
 export const cancelJobBodySchema = z.strictObject({
-  reason: z.string().trim().max(500).optional(),
+  reason: cancelReason,
 });
+
+/** POST /api/jobs/cancel: exactly these jobs, each cancelled on its own. */
+export const cancelJobsBodySchema = z.strictObject({
+  ids: z.array(z.uuid()).min(1).max(MAX_JOB_IDS).refine((ids) => new Set(ids).size === ids.length, "must not repeat an id"),
+  reason: cancelReason,
+});
+
+/** One job's outcome in a bulk cancel: the job as it is now, or why it could not be cancelled. */
+export type CancelJobResult =
+  | { id: string; ok: true; job: JobSummary }
+  | { id: string; ok: false; error: { code: string; status: number; detail: string } };
+
+export interface CancelJobsAnswer {
+  results: CancelJobResult[];
+}
 
 export interface JobProgress {
   label: string | null;

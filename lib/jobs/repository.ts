@@ -197,6 +197,7 @@ export async function listJobs(
   const { field, direction } = SORTS[query.sort];
   const { column, past, order } = SORT_SQL[query.sort];
   const conditions: Prisma.Sql[] = [];
+  if (query.ids) conditions.push(Prisma.sql`"id" IN (${Prisma.join(query.ids.map((id) => Prisma.sql`${id}::uuid`))})`);
   if (query.state) conditions.push(Prisma.sql`"state" = ${query.state}::"JobState"`);
   if (query.outcome) conditions.push(Prisma.sql`"outcome" = ${query.outcome}::"JobOutcome"`);
   if (query.type) conditions.push(Prisma.sql`"type" = ${query.type}`);

@@ -49,7 +49,8 @@ const UPSTREAM_STATUS_CODES: Record<number, ErrorCode> = {
   429: "rate_limit_exceeded",
 };
 
-function toAppError(error: unknown, requestId: string, request: NextRequest): AppError {
+/** Any error as the app reports it: known ones keep their code, anything else is logged and hidden. */
+export function toAppError(error: unknown, requestId: string, request: NextRequest): AppError {
   if (error instanceof AppError) return error;
   if (error instanceof z.ZodError) return invalidInputFromZod(error, "request");
   if (error instanceof UpstreamHttpError) {

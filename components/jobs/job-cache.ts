@@ -1,0 +1,51 @@
+// The job rows in TanStack Query's cache (the client's one store of job state): which jobs the
+// cached lists show, and patching those rows in place with fresh copies.
+import type { QueryClient } from "@tanstack/react-query";
+import { MAX_JOB_IDS, type JobListPage, type JobListQuery, type JobSummary } from "@/lib/jobs/api-types";
+import { fetchJobsByIds } from "./api";
+import { jobKeys } from "./query-keys";
+
+export function listedJobIds(queryClient: QueryClient): Set<string> {
+  const ids = new Set<string>();
+  for (const [, page] of queryClient.getQueriesData<JobListPage>({ queryKey: jobKeys.lists() })) {
+    for (const job of page?.data ?? []) ids.add(job.id);
+  }
+  return ids;
+}
+
+/** Replaces rows by id in every cached list, in place: no row moves, none appears or goes. */
+export function patchJobRows(queryClient: QueryClient, jobs: JobSummary[]): void {
+  if (jobs.length === 0) return;
+  const fresh = new Map(jobs.map((job) => [job.id, job]));
+  queryClient.setQueriesData<JobListPage>({ queryKey: jobKeys.lists() }, (page) => {
+    if (!page || !page.data.some((job) => fresh.has(job.id))) return page;
+    return { ...page, data: page.data.map((job) => fresh.get(job.id) ?? job) };
+  });
+}
+
+/** Fetches jobs by id, at most MAX_JOB_IDS per request, optionally only those matching `filters`. */
+export async function fetchJobsInChunks(ids: string[], filters?: JobListQuery): Promise<JobSummary[]> {
+  const jobs: JobSummary[] = [];
+  for (let start = 0; start < ids.length; start += MAX_JOB_IDS) {
+    const page = await fetchJobsByIds(ids.slice(start, start + MAX_JOB_IDS), filters);
+    jobs.push(...page.data);
+  }
+  return jobs;
+}
+
+/** Reads the given jobs again and patches their rows. */
+export async function refreshJobRows(queryClient: QueryClient, ids: string[]): Promise<void> {
+  patchJobRows(queryClient, await fetchJobsInChunks(ids));
+}
+
+/**
+ * Job queries other than lists (a job's own page, whatever its key) that name one of `ids`:
+ * they are refetched, as they may hold more than a row does.
+ */
+export function invalidateJobQueriesNaming(queryClient: QueryClient, ids: Array<string | null>): Promise<void> {
+  const named = new Set(ids.filter((id): id is string => id !== null));
+  return queryClient.invalidateQueries({
+    queryKey: jobKeys.all,
+    predicate: (query) => query.queryKey[1] !== "list" && query.queryKey.some((part) => typeof part === "string" && named.has(part)),
+  });
+}
