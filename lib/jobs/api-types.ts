@@ -27,6 +27,16 @@ export const jobListQuerySchema = z.strictObject({
 export type JobListQuery = z.input<typeof jobListQuerySchema>;
 export type JobListFilters = Omit<z.output<typeof jobListQuerySchema>, "cursor">;
 
+/** A job is named by Jobdeck's id or by Descript's job_id (what people paste from logs). */
+export const jobKeySchema = z.string().trim().min(1).max(200);
+
+export const jobEventsQuerySchema = z.strictObject({
+  /** The id of the last event of the previous page. */
+  cursor: z.string().regex(/^\d{1,19}$/, "must be a cursor this list gave out").optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export type JobEventsQuery = z.input<typeof jobEventsQuerySchema>;
+
 export const cancelJobBodySchema = z.strictObject({
   reason: z.string().trim().max(500).optional(),
 });
@@ -86,6 +96,16 @@ export interface JobDetail extends JobSummary {
   hasClientCallback: boolean;
   files: JobFileView[];
   events: JobEventView[];
+  /** The import whose failed files this job imports again, and the jobs that re-imported this one's. */
+  reimportOfId: string | null;
+  reimportIds: string[];
+  /** When Jobdeck forgets this job (JOB_RETENTION_DAYS after creation); Descript's project is unaffected. */
+  expiresAt: string;
+}
+
+export interface JobEventPage {
+  data: JobEventView[];
+  nextCursor: string | null;
 }
 
 export interface JobListPage {

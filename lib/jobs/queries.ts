@@ -3,9 +3,18 @@ import "server-only";
 import type { ListJobsQuery, JobListResponse, UpstreamJob } from "@/lib/descript/schemas";
 import { getEnv } from "@/lib/server/env";
 import { AppError } from "@/lib/server/errors";
-import type { JobDetail, JobListFilters, JobListPage } from "./api-types";
-import { findJob, findJobByUpstreamId, findJobEvents, listJobs, listUpstreamJobs } from "./repository";
-import { decodeCursor, encodeCursor, toJobDetail, toJobSummary, toUpstreamJob } from "./serializers";
+import type { JobDetail, JobEventPage, JobListFilters, JobListPage } from "./api-types";
+import {
+  findJobByAnyId,
+  findJobByUpstreamId,
+  findJobEvents,
+  findJobEventsPage,
+  findReimportIds,
+  listJobs,
+  listUpstreamJobs,
+  type JobWithFiles,
+} from "./repository";
+import { decodeCursor, encodeCursor, toJobDetail, toJobEventView, toJobSummary, toUpstreamJob } from "./serializers";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -32,10 +41,30 @@ export async function listJobsPage(query: JobListFilters & { cursor?: string }):
   return { data: rows.map(toJobSummary), nextCursor: hasMore && last ? encodeCursor(query.sort, sortedAt(last), last.id) : null };
 }
 
-export async function getJobDetail(jobId: string): Promise<JobDetail> {
-  const job = await findJob(jobId);
-  if (!job) throw new AppError("not_found", `No job ${jobId}.`);
-  return toJobDetail(job, await findJobEvents(jobId));
+/** A job by Jobdeck's id or Descript's job_id; not_found when neither names one. */
+export async function getJobByKey(key: string): Promise<JobWithFiles> {
+  const job = await findJobByAnyId(key);
+  if (!job) throw new AppError("not_found", `No job ${key}.`);
+  return job;
+}
+
+/** When this record leaves Jobdeck (the project in Descript is unaffected). */
+export function recordExpiresAt(createdAt: Date): Date {
+  return new Date(createdAt.getTime() + getEnv().jobRetentionDays * DAY_MS);
+}
+
+export async function getJobDetail(key: string): Promise<JobDetail> {
+  const job = await getJobByKey(key);
+  const [events, reimportIds] = await Promise.all([findJobEvents(job.id), findReimportIds(job.id)]);
+  return toJobDetail(job, events, { reimportIds, expiresAt: recordExpiresAt(job.createdAt) });
+}
+
+/** A job's timeline, oldest first, in keyset pages (new events only ever append). */
+export async function listJobEventsPage(key: string, query: { cursor?: string; limit: number }): Promise<JobEventPage> {
+  const job = await getJobByKey(key);
+  const { rows, hasMore } = await findJobEventsPage(job.id, query.cursor === undefined ? null : BigInt(query.cursor), query.limit);
+  const last = rows.at(-1);
+  return { data: rows.map(toJobEventView), nextCursor: hasMore && last ? last.id.toString() : null };
 }
 
 /** A job by upstream id, as upstream would answer; like upstream, nothing past the retention window. */

@@ -31,6 +31,8 @@ export interface NewJob {
   submittedBy: string;
   clientCallbackUrl: string | null;
   files: Array<{ reference: string; sourceUrl: string | null }>;
+  /** The import whose failed files this one imports again. */
+  reimportOfId?: string | null;
 }
 
 export async function insertSubmittingJob(job: NewJob, event: NewEvent): Promise<JobRow> {
@@ -44,6 +46,7 @@ export async function insertSubmittingJob(job: NewJob, event: NewEvent): Promise
         projectName: job.projectName,
         submittedBy: job.submittedBy,
         clientCallbackUrl: job.clientCallbackUrl,
+        reimportOfId: job.reimportOfId ?? null,
         files: { create: job.files },
       },
     });
@@ -127,6 +130,33 @@ export function findJobByUpstreamId(upstreamJobId: string, db: Tx = getDb()): Pr
 
 export function findJobEvents(jobId: string) {
   return getDb().jobEvent.findMany({ where: { jobId }, orderBy: { id: "asc" } });
+}
+
+/**
+ * A job by either of its ids: people paste Descript's job_id from logs as often as Jobdeck's.
+ * Descript's ids are UUIDs too, so a UUID is looked up as both.
+ */
+export function findJobByAnyId(key: string): Promise<JobWithFiles | null> {
+  const where: Prisma.JobWhereInput = z.uuid().safeParse(key).success
+    ? { OR: [{ id: key.toLowerCase() }, { upstreamJobId: key }] }
+    : { upstreamJobId: key };
+  return getDb().job.findFirst({ where, include: jobWithFiles, orderBy: { createdAt: "asc" } });
+}
+
+/** One page of a job's timeline, oldest first, after the event id `afterId` (keyset on the serial id). */
+export async function findJobEventsPage(jobId: string, afterId: bigint | null, limit: number) {
+  const rows = await getDb().jobEvent.findMany({
+    where: { jobId, ...(afterId === null ? {} : { id: { gt: afterId } }) },
+    orderBy: { id: "asc" },
+    take: limit + 1,
+  });
+  return { rows: rows.slice(0, limit), hasMore: rows.length > limit };
+}
+
+/** The jobs that re-imported this one's failed files, oldest first. */
+export async function findReimportIds(jobId: string): Promise<string[]> {
+  const rows = await getDb().job.findMany({ where: { reimportOfId: jobId }, select: { id: true }, orderBy: { createdAt: "asc" } });
+  return rows.map((row) => row.id);
 }
 
 // ---- Listing ----------------------------------------------------------------------------------

@@ -42,6 +42,7 @@ export interface JobRowForView {
   upstreamStoppedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
+  reimportOfId?: string | null;
   files: FileRow[];
 }
 
@@ -107,7 +108,11 @@ export function toJobSummary(job: JobRowForView): JobSummary {
   };
 }
 
-export function toJobDetail(job: JobRowForView, events: EventRow[]): JobDetail {
+export function toJobDetail(
+  job: JobRowForView,
+  events: EventRow[],
+  links: { reimportIds: string[]; expiresAt: Date },
+): JobDetail {
   return {
     ...toJobSummary(job),
     request: job.request,
@@ -124,16 +129,23 @@ export function toJobDetail(job: JobRowForView, events: EventRow[]): JobDetail {
       durationSeconds: file.durationSeconds,
       errorMessage: file.errorMessage,
     })),
-    events: events.map((event) => ({
-      id: event.id.toString(),
-      kind: event.kind,
-      verdict: event.verdict,
-      payload: event.payload,
-      headers: event.headers,
-      httpStatus: event.httpStatus,
-      message: event.message,
-      createdAt: event.createdAt.toISOString(),
-    })),
+    events: events.map(toJobEventView),
+    reimportOfId: job.reimportOfId ?? null,
+    reimportIds: links.reimportIds,
+    expiresAt: links.expiresAt.toISOString(),
+  };
+}
+
+export function toJobEventView(event: EventRow): JobEventView {
+  return {
+    id: event.id.toString(),
+    kind: event.kind,
+    verdict: event.verdict,
+    payload: event.payload,
+    headers: event.headers,
+    httpStatus: event.httpStatus,
+    message: event.message,
+    createdAt: event.createdAt.toISOString(),
   };
 }
 
