@@ -1,6 +1,11 @@
 import Link from "next/link";
 
-const NAVIGATION = [{ href: "/jobs", label: "Jobs" }];
+const NAVIGATION = [
+  { href: "/jobs", label: "Jobs" },
+  { href: "/jobs/new", label: "New job" },
+  { href: "/failures", label: "Failures" },
+  { href: "/usage", label: "Usage" },
+];
 
 export function AppHeader({ upstream }: { upstream: "sandbox" | "live" }) {
   return (
@@ -13,7 +18,10 @@ export function AppHeader({ upstream }: { upstream: "sandbox" | "live" }) {
           <ul className="flex gap-4 text-sm">
             {NAVIGATION.map((item) => (
               <li key={item.href}>
-                <Link href={item.href} className="text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100">
+                <Link
+                  href={item.href}
+                  className="rounded text-zinc-700 hover:text-zinc-900 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 dark:text-zinc-300 dark:hover:text-zinc-100"
+                >
                   {item.label}
                 </Link>
               </li>

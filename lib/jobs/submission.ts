@@ -2,7 +2,7 @@
 // checked with the very schemas the Descript-compatible proxy uses. Client-safe, so the forms show
 // the same findings at their fields before anything is sent.
 import { z } from "zod";
-import { describeFirstIssue } from "@/lib/descript/joi-message";
+import { describeFirstIssue, formatLabel } from "@/lib/descript/joi-message";
 import { agentRequestSchema, importRequestSchema } from "@/lib/descript/schemas";
 
 export const submissionSchema = z.discriminatedUnion("type", [
@@ -23,7 +23,12 @@ export interface FieldIssue {
   message: string;
 }
 
-/** Every finding of a request schema, each worded as the proxy would word it alone. */
+/** Every finding about a submission, each worded as the proxy would word it alone, relative to the request body. */
 export function describeIssues(issues: readonly z.core.$ZodIssue[]): FieldIssue[] {
-  return issues.map((issue) => ({ path: [...issue.path], message: describeFirstIssue([{ ...issue }]) }));
+  return issues.map((issue) => {
+    const path = issue.path[0] === "request" ? issue.path.slice(1) : [...issue.path];
+    // A refused record key (an unnamed file) has no Joi wording of its own.
+    if (issue.code === "invalid_key") return { path, message: `${formatLabel(path.slice(0, -1))} keys must not be empty` };
+    return { path, message: describeFirstIssue([{ ...issue, path }]) };
+  });
 }
