@@ -1,5 +1,0 @@
-import { PageLoading } from "@/components/page-states";
-
-export default function Loading() {
-  return <PageLoading what="the job" />;
-}
