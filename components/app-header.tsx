@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { NavLink } from "./nav-link";
 
 const NAVIGATION = [
   { href: "/jobs", label: "Jobs" },
@@ -18,12 +19,7 @@ export function AppHeader({ upstream }: { upstream: "sandbox" | "live" }) {
           <ul className="flex gap-4 text-sm">
             {NAVIGATION.map((item) => (
               <li key={item.href}>
-                <Link
-                  href={item.href}
-                  className="rounded text-zinc-700 hover:text-zinc-900 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 dark:text-zinc-300 dark:hover:text-zinc-100"
-                >
-                  {item.label}
-                </Link>
+                <NavLink href={item.href}>{item.label}</NavLink>
               </li>
             ))}
           </ul>

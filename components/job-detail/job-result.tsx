@@ -32,6 +32,7 @@ export function JobResult({ job, result }: { job: JobDetail; result: ReadResult 
   return (
     <div className="space-y-3">
       <dl className="grid grid-cols-1 gap-x-6 gap-y-2 text-sm sm:grid-cols-2">
+        {result.status ? <Item label="Status">{result.status}</Item> : null}
         {result.projectChanged !== null ? (
           <Item label="Project changed">
             {result.projectChanged ? "yes" : <strong className="font-semibold">No — nothing changed in the project</strong>}
