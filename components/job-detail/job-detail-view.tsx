@@ -53,6 +53,11 @@ export function JobDetailView({ initial, initialEvents }: { initial: JobDetail; 
           <span data-testid="job-state">
             <JobStateBadge state={job.state} outcome={job.outcome} />
           </span>
+          {result.projectChanged === false ? (
+            <span className="rounded-full border border-zinc-400 px-2 py-0.5 text-xs font-medium text-zinc-800 dark:border-zinc-500 dark:text-zinc-200">
+              nothing changed
+            </span>
+          ) : null}
           <LiveIndicator isLive={isLive} isActive={isActive} isFetching={query.isFetching} />
           <div className="ml-auto flex flex-wrap items-start gap-2">
             {job.projectUrl ? (

@@ -120,6 +120,39 @@ test("/failures groups failed files by error message, with links to their jobs",
   await expect(page.getByText(upstreamJobId, { exact: true })).toBeVisible();
 });
 
+test("a running job is cancelled from its page with a reason, which lands in its timeline", async ({ page }) => {
+  // #stall: the job keeps running upstream until it is cancelled.
+  const upstreamJobId = await submitThroughProxy(page, `e2e cancel #stall ${Date.now()}`, { "long.mp4": "https://media.example.com/long.mp4" });
+  await page.goto(`/jobs/${upstreamJobId}`);
+  await page.getByRole("button", { name: "Cancel job…" }).click();
+  const dialog = page.getByRole("dialog", { name: "Cancel this job?" });
+  await dialog.getByLabel(/Reason/).fill("wrong project");
+  await dialog.getByRole("button", { name: "Cancel job" }).click();
+  await expect(page.getByTestId("job-state")).toHaveText("cancelled");
+  await expect(dialog).toBeHidden();
+  await expect(page.getByRole("button", { name: "Cancel job…" })).toHaveCount(0);
+  await expect(page.getByRole("list", { name: "Timeline" })).toContainText("by console: wrong project");
+});
+
+test("an agent edit from the form says when nothing changed, and that visual changes take a minute when something did", async ({ page }) => {
+  const importId = await submitThroughProxy(page, `e2e agent target ${Date.now()}`, { "a.mp4": "https://media.example.com/a.mp4" });
+  const imported = await page.request.get(`/api/jobs/${importId}`);
+  const { projectId } = (await imported.json()) as { projectId: string };
+  for (const [prompt, expected] of [
+    ["Tidy the intro #nochange", "No — nothing changed in the project"],
+    ["Remove filler words", "Visual changes can take a minute to appear in Descript"],
+  ] as const) {
+    await page.goto("/jobs/new?kind=agent");
+    await page.getByLabel("Project id").fill(projectId);
+    await page.getByLabel("Prompt").fill(prompt);
+    await page.getByRole("button", { name: "Submit agent edit" }).click();
+    await expect(page).toHaveURL(new RegExp(`/jobs/${UUID.source}$`));
+    await expect(page.getByTestId("job-state")).toHaveText("success", { timeout: 20_000 });
+    await expect(page.getByText(expected)).toBeVisible();
+    await expect(page.getByText("Agent response")).toBeVisible();
+  }
+});
+
 const AXE_PAGES = [
   { name: "the job drill-down", path: async (page: Page) => `/jobs/${await submitThroughProxy(page, `e2e axe ${Date.now()}`, { "ok.mp4": "https://media.example.com/ok.mp4", "bad.mp4": "https://media.example.com/fail/bad.mp4" })}` },
   { name: "the import form", path: async () => "/jobs/new" },
