@@ -29,7 +29,12 @@ export function UsageCharts({ daily }: { daily: UsageDay[] }) {
           <XAxis dataKey="label" tick={AXIS} />
           <YAxis allowDecimals={false} tick={AXIS} width={40} />
           <Tooltip contentStyle={TOOLTIP_STYLE} cursor={{ fillOpacity: 0.1 }} />
-          <Legend wrapperStyle={{ fontSize: 12 }} />
+          <Legend
+            wrapperStyle={{ fontSize: 12 }}
+            itemSorter={null}
+            // Series colours are too light for small text: the labels keep the page's text colour.
+            formatter={(value: string) => <span className="text-zinc-700 dark:text-zinc-300">{value}</span>}
+          />
           {OUTCOME_SERIES.map((series) => (
             <Bar key={series.key} dataKey={series.key} name={series.label} stackId="outcome" fill={series.color} />
           ))}
