@@ -18,8 +18,9 @@ async function submitThroughProxy(page: Page, projectName: string, media: Record
 test.describe.configure({ mode: "serial" });
 
 test("an import submitted from the form goes live to partial, failed file first; re-importing it links both jobs", async ({ page }, testInfo) => {
+  test.setTimeout(90_000);
   // #delay holds the sandbox's callback (real time), so the page is open before the job ends.
-  const projectName = `e2e form #delay=5000 ${Date.now()}`;
+  const projectName = `e2e form #delay=8000 ${Date.now()}`;
   await page.goto("/jobs/new");
   await page.getByLabel("Project name").fill(projectName);
   const files = [
@@ -40,7 +41,7 @@ test("an import submitted from the form goes live to partial, failed file first;
   await expect(state).toHaveText(/queued|running/);
   await expect(page.getByText("Don’t open this project in Descript while the job runs")).toBeVisible();
   // No reload from here on: the change stream brings the outcome.
-  await expect(state).toHaveText("partial", { timeout: 20_000 });
+  await expect(state).toHaveText("partial", { timeout: 30_000 });
   await expect(page.getByText("Don’t open this project in Descript while the job runs")).toBeHidden();
   const fileRows = page.getByRole("table", { name: "Files" }).getByRole("row");
   await expect(fileRows).toHaveCount(4);
@@ -135,6 +136,7 @@ test("a running job is cancelled from its page with a reason, which lands in its
 });
 
 test("an agent edit from the form says when nothing changed, and that visual changes take a minute when something did", async ({ page }) => {
+  test.setTimeout(90_000);
   const importId = await submitThroughProxy(page, `e2e agent target ${Date.now()}`, { "a.mp4": "https://media.example.com/a.mp4" });
   const imported = await page.request.get(`/api/jobs/${importId}`);
   const { projectId } = (await imported.json()) as { projectId: string };
