@@ -1,6 +1,12 @@
 import Link from "next/link";
+import { NavLink } from "./nav-link";
 
-const NAVIGATION = [{ href: "/jobs", label: "Jobs" }];
+const NAVIGATION = [
+  { href: "/jobs", label: "Jobs" },
+  { href: "/jobs/new", label: "New job" },
+  { href: "/failures", label: "Failures" },
+  { href: "/usage", label: "Usage" },
+];
 
 export function AppHeader({ upstream }: { upstream: "sandbox" | "live" }) {
   return (
@@ -13,9 +19,7 @@ export function AppHeader({ upstream }: { upstream: "sandbox" | "live" }) {
           <ul className="flex gap-4 text-sm">
             {NAVIGATION.map((item) => (
               <li key={item.href}>
-                <Link href={item.href} className="text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100">
-                  {item.label}
-                </Link>
+                <NavLink href={item.href}>{item.label}</NavLink>
               </li>
             ))}
           </ul>

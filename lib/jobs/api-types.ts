@@ -41,6 +41,16 @@ export type JobListFilters = Omit<z.output<typeof jobListQuerySchema>, "cursor">
 
 const cancelReason = z.string().trim().max(500).optional();
 
+/** A job is named by Jobdeck's id or by Descript's job_id (what people paste from logs). */
+export const jobKeySchema = z.string().trim().min(1).max(200);
+
+export const jobEventsQuerySchema = z.strictObject({
+  /** The id of the last event of the previous page. */
+  cursor: z.string().regex(/^\d{1,19}$/, "must be a cursor this list gave out").optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export type JobEventsQuery = z.input<typeof jobEventsQuerySchema>;
+
 export const cancelJobBodySchema = z.strictObject({
   reason: cancelReason,
 });
@@ -119,10 +129,20 @@ export interface JobDetail extends JobSummary {
   files: JobFileView[];
   /** One page of the timeline, oldest first. */
   events: JobEventView[];
-  /** Pass as `eventsAfter` for the next page; null on the last. */
+  /** Pass as `cursor` to /api/jobs/{id}/events for the rest of the timeline; null when this is all. */
   eventsNextCursor: string | null;
   /** Timeline entries not kept: the job reached its cap (replayed deliveries, for example). */
   droppedEvents: number;
+  /** The import whose failed files this job imports again, and the jobs that re-imported this one's. */
+  reimportOfId: string | null;
+  reimportIds: string[];
+  /** When Jobdeck forgets this job (JOB_RETENTION_DAYS after creation); Descript's project is unaffected. */
+  expiresAt: string;
+}
+
+export interface JobEventPage {
+  data: JobEventView[];
+  nextCursor: string | null;
 }
 
 export interface JobListPage {

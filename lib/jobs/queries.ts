@@ -3,9 +3,17 @@ import "server-only";
 import type { ListJobsQuery, JobListResponse, UpstreamJob } from "@/lib/descript/schemas";
 import { getEnv } from "@/lib/server/env";
 import { AppError } from "@/lib/server/errors";
-import type { JobDetail, JobListFilters, JobListPage } from "./api-types";
-import { findJob, findJobByUpstreamId, findJobEvents, listJobs, listUpstreamJobs } from "./repository";
-import { decodeCursor, encodeCursor, toJobDetail, toJobSummary, toUpstreamJob } from "./serializers";
+import type { JobDetail, JobEventPage, JobListFilters, JobListPage } from "./api-types";
+import {
+  findJobByAnyId,
+  findJobByUpstreamId,
+  findJobEvents,
+  findReimportIds,
+  listJobs,
+  listUpstreamJobs,
+  type JobWithFiles,
+} from "./repository";
+import { decodeCursor, encodeCursor, toJobDetail, toJobEventView, toJobSummary, toUpstreamJob } from "./serializers";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -32,15 +40,41 @@ export async function listJobsPage(query: JobListFilters & { cursor?: string }):
   return { data: rows.map(toJobSummary), nextCursor: hasMore && last ? encodeCursor(query.sort, sortedAt(last), last.id) : null };
 }
 
-/** Timeline entries per detail answer: a long timeline is read page by page (eventsAfter). */
+/** Timeline entries in a detail answer; the rest are read page by page from /api/jobs/{id}/events. */
 export const EVENTS_PAGE_SIZE = 100;
 
-export async function getJobDetail(jobId: string, { eventsAfter = null }: { eventsAfter?: bigint | null } = {}): Promise<JobDetail> {
-  const job = await findJob(jobId);
-  if (!job) throw new AppError("not_found", `No job ${jobId}.`);
-  const { rows, hasMore } = await findJobEvents(jobId, { afterId: eventsAfter, limit: EVENTS_PAGE_SIZE });
+/** A job by Jobdeck's id or Descript's job_id; not_found when neither names one. */
+export async function getJobByKey(key: string): Promise<JobWithFiles> {
+  const job = await findJobByAnyId(key);
+  if (!job) throw new AppError("not_found", `No job ${key}.`);
+  return job;
+}
+
+/** When this record leaves Jobdeck (the project in Descript is unaffected). */
+export function recordExpiresAt(createdAt: Date): Date {
+  return new Date(createdAt.getTime() + getEnv().jobRetentionDays * DAY_MS);
+}
+
+export async function getJobDetail(key: string): Promise<JobDetail> {
+  const job = await getJobByKey(key);
+  const [events, reimportIds] = await Promise.all([findJobEvents(job.id, { afterId: null, limit: EVENTS_PAGE_SIZE }), findReimportIds(job.id)]);
+  return toJobDetail(job, events.rows, {
+    eventsNextCursor: nextEventCursor(events),
+    reimportIds,
+    expiresAt: recordExpiresAt(job.createdAt),
+  });
+}
+
+/** A job's timeline, oldest first, in keyset pages (new events only ever append). */
+export async function listJobEventsPage(key: string, query: { cursor?: string; limit: number }): Promise<JobEventPage> {
+  const job = await getJobByKey(key);
+  const events = await findJobEvents(job.id, { afterId: query.cursor === undefined ? null : BigInt(query.cursor), limit: query.limit });
+  return { data: events.rows.map(toJobEventView), nextCursor: nextEventCursor(events) };
+}
+
+function nextEventCursor({ rows, hasMore }: { rows: Array<{ id: bigint }>; hasMore: boolean }): string | null {
   const last = rows.at(-1);
-  return toJobDetail(job, rows, { eventsNextCursor: hasMore && last ? last.id.toString() : null });
+  return hasMore && last ? last.id.toString() : null;
 }
 
 /** A job by upstream id, as upstream would answer; like upstream, nothing past the retention window. */

@@ -35,6 +35,8 @@ export interface NewJob {
   submittedBy: string;
   clientCallbackUrl: string | null;
   files: Array<{ reference: string; sourceUrl: string | null }>;
+  /** The import whose failed files this one imports again. */
+  reimportOfId?: string | null;
 }
 
 export async function insertSubmittingJob(job: NewJob, event: NewEvent): Promise<JobRow> {
@@ -48,6 +50,7 @@ export async function insertSubmittingJob(job: NewJob, event: NewEvent): Promise
         projectName: job.projectName,
         submittedBy: job.submittedBy,
         clientCallbackUrl: job.clientCallbackUrl,
+        reimportOfId: job.reimportOfId ?? null,
       },
     });
     if (job.files.length > 0) {
@@ -155,6 +158,23 @@ export async function findJobEvents(jobId: string, { afterId, limit }: { afterId
     take: limit + 1,
   });
   return { rows: rows.slice(0, limit), hasMore: rows.length > limit };
+}
+
+/**
+ * A job by either of its ids: people paste Descript's job_id from logs as often as Jobdeck's.
+ * Descript's ids are UUIDs too, so a UUID is looked up as both.
+ */
+export function findJobByAnyId(key: string): Promise<JobWithFiles | null> {
+  const where: Prisma.JobWhereInput = z.uuid().safeParse(key).success
+    ? { OR: [{ id: key.toLowerCase() }, { upstreamJobId: key }] }
+    : { upstreamJobId: key };
+  return getDb().job.findFirst({ where, include: jobWithFiles, orderBy: { createdAt: "asc" } });
+}
+
+/** The jobs that re-imported this one's failed files, oldest first. */
+export async function findReimportIds(jobId: string): Promise<string[]> {
+  const rows = await getDb().job.findMany({ where: { reimportOfId: jobId }, select: { id: true }, orderBy: { createdAt: "asc" } });
+  return rows.map((row) => row.id);
 }
 
 // ---- Listing ----------------------------------------------------------------------------------

@@ -47,6 +47,7 @@ export interface JobRowForView {
   /** Set by the background worker (lib/worker) when the job stopped making progress. */
   stuckSince?: Date | null;
   stuckReason?: string | null;
+  reimportOfId?: string | null;
   files: FileRow[];
 }
 
@@ -115,8 +116,12 @@ export function toJobSummary(job: JobRowForView): JobSummary {
   };
 }
 
-/** `events` is one page of the timeline; `eventsNextCursor` (an event id) asks for the next. */
-export function toJobDetail(job: JobRowForView, events: EventRow[], { eventsNextCursor = null }: { eventsNextCursor?: string | null } = {}): JobDetail {
+/** `events` is the first page of the timeline; `eventsNextCursor` (an event id) asks for the next. */
+export function toJobDetail(
+  job: JobRowForView,
+  events: EventRow[],
+  extra: { eventsNextCursor: string | null; reimportIds: string[]; expiresAt: Date },
+): JobDetail {
   return {
     ...toJobSummary(job),
     request: job.request,
@@ -133,18 +138,25 @@ export function toJobDetail(job: JobRowForView, events: EventRow[], { eventsNext
       durationSeconds: file.durationSeconds,
       errorMessage: file.errorMessage,
     })),
-    events: events.map((event) => ({
-      id: event.id.toString(),
-      kind: event.kind,
-      verdict: event.verdict,
-      payload: event.payload,
-      headers: event.headers,
-      httpStatus: event.httpStatus,
-      message: event.message,
-      createdAt: event.createdAt.toISOString(),
-    })),
-    eventsNextCursor,
+    events: events.map(toJobEventView),
+    eventsNextCursor: extra.eventsNextCursor,
     droppedEvents: job.droppedEvents ?? 0,
+    reimportOfId: job.reimportOfId ?? null,
+    reimportIds: extra.reimportIds,
+    expiresAt: extra.expiresAt.toISOString(),
+  };
+}
+
+export function toJobEventView(event: EventRow): JobEventView {
+  return {
+    id: event.id.toString(),
+    kind: event.kind,
+    verdict: event.verdict,
+    payload: event.payload,
+    headers: event.headers,
+    httpStatus: event.httpStatus,
+    message: event.message,
+    createdAt: event.createdAt.toISOString(),
   };
 }
 

@@ -3,7 +3,7 @@ import "server-only";
 // polls), cancel. Each change is decided by the state machine and written by the repository in one
 // transaction with its timeline entry and notification.
 import { UpstreamHttpError, UpstreamUnavailableError } from "@/lib/descript/client";
-import type { CreatableJobType, CreateJobRequest, CreateJobResponse, UpstreamJob } from "@/lib/descript/schemas";
+import { importRequestSchema, type CreatableJobType, type CreateJobRequest, type CreateJobResponse, type UpstreamJob } from "@/lib/descript/schemas";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { getEnv } from "@/lib/server/env";
 import { AppError } from "@/lib/server/errors";
@@ -37,6 +37,8 @@ export interface SubmitJobInput {
   type: CreatableJobType;
   body: CreateJobRequest;
   submittedBy: string;
+  /** Set when this import re-imports another's failed files (the two jobs are linked). */
+  reimportOfId?: string;
 }
 
 /**
@@ -44,7 +46,7 @@ export interface SubmitJobInput {
  * what a callback arriving before upstream's answer lands on. Never retried: a repeated create can
  * start a second paid job.
  */
-export async function submitJob({ type, body, submittedBy }: SubmitJobInput): Promise<{ jobId: string; answer: CreateJobResponse }> {
+export async function submitJob({ type, body, submittedBy, reimportOfId }: SubmitJobInput): Promise<{ jobId: string; answer: CreateJobResponse }> {
   // Postgres stores no NUL character and no unpaired surrogate: refuse them now, for good, rather
   // than fail after upstream has created the job.
   if (!isStorableAsIs(body)) throw new AppError("invalid_input", '"value" must not contain null characters or unpaired surrogates');
@@ -62,6 +64,7 @@ export async function submitJob({ type, body, submittedBy }: SubmitJobInput): Pr
       submittedBy,
       clientCallbackUrl: clientCallbackUrl ?? null,
       files,
+      reimportOfId,
     },
     { kind: "submitted", payload: request, message: `submitted by ${submittedBy}` },
   );
@@ -91,6 +94,40 @@ export async function submitJob({ type, body, submittedBy }: SubmitJobInput): Pr
 function documentedAnswer(answer: CreateJobResponse): CreateJobResponse {
   const { job_id, drive_id, drive_name, project_id, project_url, upload_urls } = answer;
   return { job_id, drive_id, drive_name, project_id, project_url, upload_urls };
+}
+
+/**
+ * Imports a finished import's failed files again, into the same project, as a new job linked to the
+ * old one. It goes upstream like any submission; only files imported from a URL can be sent again
+ * (a direct upload's bytes were never Jobdeck's).
+ */
+export async function reimportFailedFiles({ jobId, submittedBy }: { jobId: string; submittedBy: string }) {
+  const job = await findJob(jobId);
+  if (!job) throw new AppError("not_found", `No job ${jobId}.`);
+  if (job.type !== "import/project_media" || !isTerminal(job.state)) {
+    throw new AppError("conflict", "Only a finished import can have its failed files imported again.");
+  }
+  if (!job.projectId) throw new AppError("conflict", "The import has no project to import into.");
+  const originalMedia = readOriginalMedia(job.request);
+  const failed = job.files.filter((file) => file.status === "failed" && file.sourceUrl);
+  if (failed.length === 0) throw new AppError("conflict", "The import has no failed files imported from a URL.");
+  const body = importRequestSchema.parse({
+    project_id: job.projectId,
+    add_media: Object.fromEntries(
+      failed.map((file) => [file.reference, { url: file.sourceUrl, ...languageOf(originalMedia[file.reference]) }]),
+    ),
+  });
+  return submitJob({ type: "import/project_media", body, submittedBy, reimportOfId: job.id });
+}
+
+function readOriginalMedia(request: Prisma.JsonValue): Record<string, unknown> {
+  const media = typeof request === "object" && request !== null && !Array.isArray(request) ? request.add_media : undefined;
+  return typeof media === "object" && media !== null && !Array.isArray(media) ? media : {};
+}
+
+function languageOf(item: unknown): { language?: string } {
+  const language = typeof item === "object" && item !== null && "language" in item ? item.language : undefined;
+  return typeof language === "string" && language !== "" ? { language } : {};
 }
 
 async function recordCreateAnswer(jobId: string, answer: CreateJobResponse): Promise<void> {

@@ -252,6 +252,8 @@ describe("toJobSummary", () => {
 });
 
 describe("toJobDetail", () => {
+  const LINKS = { eventsNextCursor: null, reimportIds: ["b"], expiresAt: UPDATED };
+
   test("adds the request, result, files and events to the summary, event ids as strings", () => {
     const job = row({
       state: "stopped",
@@ -270,8 +272,8 @@ describe("toJobDetail", () => {
         message: "stopped/success: applied",
         createdAt: UPDATED,
       },
-    ]);
-    expect(detail).toMatchObject({ ...toJobSummary(job), result: RESULT, hasClientCallback: true });
+    ], LINKS);
+    expect(detail).toMatchObject({ ...toJobSummary(job), result: RESULT, hasClientCallback: true, reimportIds: ["b"], expiresAt: UPDATED.toISOString(), eventsNextCursor: null, droppedEvents: 0 });
     expect(detail.files).toEqual(job.files);
     expect(detail.events).toEqual([
       {
@@ -288,7 +290,7 @@ describe("toJobDetail", () => {
   });
 
   test("a job without a client callback says so", () => {
-    expect(toJobDetail(row(), []).hasClientCallback).toBe(false);
+    expect(toJobDetail(row(), [], LINKS).hasClientCallback).toBe(false);
   });
 });
 

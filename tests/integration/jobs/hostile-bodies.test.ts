@@ -3,7 +3,7 @@
 import crypto from "node:crypto";
 import http from "node:http";
 import { describe, expect, it } from "vitest";
-import type { JobDetail } from "@/lib/jobs/api-types";
+import type { JobDetail, JobEventPage } from "@/lib/jobs/api-types";
 import { signCallbackToken } from "@/lib/jobs/callback-token";
 import { MAX_EVENTS_PER_JOB } from "@/lib/jobs/repository";
 import { getDetail, proxyPost, submitImport, waitForDetail } from "../../support/jobs";
@@ -59,7 +59,7 @@ describe("replayed deliveries", () => {
     expect(detail.droppedEvents).toBe(2);
   });
 
-  it("pages a long timeline in the detail answer", async () => {
+  it("answers the first page of a long timeline with the job, and the rest from its events", async () => {
     const { localId } = await finishedImport("paged");
     await withDatabase((db) =>
       db.query("INSERT INTO job_events (job_id, kind, message) SELECT $1, 'poll_result', 'filler ' || n FROM generate_series(1, 150) AS n", [localId]),
@@ -67,13 +67,13 @@ describe("replayed deliveries", () => {
     const first = await getDetail(localId);
     expect(first.events).toHaveLength(100);
     expect(first.eventsNextCursor).not.toBeNull();
-    const rest = await consoleApi<JobDetail>(`/api/jobs/${localId}?eventsAfter=${first.eventsNextCursor}`);
+    const rest = await consoleApi<JobEventPage>(`/api/jobs/${localId}/events?cursor=${first.eventsNextCursor}&limit=200`);
     expect(rest.status).toBe(200);
-    expect(rest.body.eventsNextCursor).toBeNull();
-    const ids = [...first.events, ...rest.body.events].map((event) => BigInt(event.id));
+    expect(rest.body.nextCursor).toBeNull();
+    const ids = [...first.events, ...rest.body.data].map((event) => BigInt(event.id));
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids).toEqual([...ids].sort((a, b) => (a < b ? -1 : 1)));
-    expect((await consoleApi(`/api/jobs/${localId}?eventsAfter=abc`)).status).toBe(400);
+    expect((await consoleApi(`/api/jobs/${localId}/events?cursor=abc`)).status).toBe(400);
   });
 });
 

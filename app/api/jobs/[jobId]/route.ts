@@ -1,16 +1,16 @@
-// GET /api/jobs/{id}[?eventsAfter=<event id>] — the console: one job with its files and one page of its timeline.
+// GET /api/jobs/{id} — the console: one job with its files and the first page of its timeline (the
+// rest from /api/jobs/{id}/events), by Jobdeck's id or Descript's job_id.
 import { z } from "zod";
+import { jobKeySchema } from "@/lib/jobs/api-types";
 import { getJobDetail } from "@/lib/jobs/queries";
-import { json, parseParams, parseSearchParams, route } from "@/lib/server/route";
+import { json, parseParams, route } from "@/lib/server/route";
 import { expediteJobPolls } from "@/lib/worker/expedite";
 
 export const dynamic = "force-dynamic";
 
-const querySchema = z.object({ eventsAfter: z.string().regex(/^\d{1,19}$/, "must be an event id").transform(BigInt).optional() });
-
-export const GET = route<{ jobId: string }>("problem", async ({ request, params }) => {
-  const { jobId } = parseParams(params, z.object({ jobId: z.uuid() }));
-  const { eventsAfter } = parseSearchParams(request, querySchema);
-  void expediteJobPolls([jobId]); // someone is viewing this job: look at it upstream soon
-  return json(await getJobDetail(jobId, { eventsAfter }));
+export const GET = route<{ jobId: string }>("problem", async ({ params }) => {
+  const { jobId } = parseParams(params, z.object({ jobId: jobKeySchema }));
+  const detail = await getJobDetail(jobId);
+  void expediteJobPolls([detail.id]); // someone is viewing this job: look at it upstream soon
+  return json(detail);
 });
