@@ -1,6 +1,6 @@
 import "server-only";
-// Report queries over the job history. Each report is one function so that a later source (the
-// sweep's daily rollups of jobs it has deleted) can be added to it in one place.
+// Report queries over the job history: the jobs still kept, and for usage also the sweep's daily
+// rollups of the jobs it has deleted (docs/decisions/0014), so a year of trends outlives raw rows.
 import { Prisma } from "@/lib/generated/prisma/client";
 import { getDb } from "@/lib/server/db";
 import { FAILURE_FILES_PER_GROUP, type FailureReport, type ReportQuery, type UsageDay, type UsageReport } from "./api-types";
@@ -62,7 +62,7 @@ export async function getFailureReport({ days }: ReportQuery, now = new Date()):
 /** Jobs per UTC day of creation by how they ended, with failed files, media minutes and AI credits. */
 export async function getUsageReport({ days }: ReportQuery, now = new Date()): Promise<UsageReport> {
   const start = rangeStart(days, now);
-  const rows = await getDb().$queryRaw<Array<Omit<UsageDay, "mediaMinutes" | "aiCredits"> & { media_seconds: number; ai_credits: number; files_failed: number }>>`
+  const rows = await getDb().$queryRaw<UsageRow[]>`
     SELECT to_char(j.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,
            count(*) FILTER (WHERE j.state = 'stopped' AND j.outcome = 'success')::int AS success,
            count(*) FILTER (WHERE j.state = 'stopped' AND j.outcome = 'partial')::int AS partial,
@@ -77,7 +77,23 @@ export async function getUsageReport({ days }: ReportQuery, now = new Date()): P
     LEFT JOIN (SELECT job_id, count(*) AS files FROM job_files WHERE status = 'failed' GROUP BY job_id) failed ON failed.job_id = j.id
     WHERE j.created_at >= ${start}
     GROUP BY 1`;
-  const byDay = new Map(rows.map((row) => [row.day, row]));
+  // Jobs the sweep deleted live on in job_rollups (day × type × outcome); a job is in one or the other.
+  const rolledUp = await getDb().$queryRaw<UsageRow[]>`
+    SELECT to_char(r.day, 'YYYY-MM-DD') AS day,
+           coalesce(sum(r.jobs) FILTER (WHERE r.outcome = 'success'), 0)::int AS success,
+           coalesce(sum(r.jobs) FILTER (WHERE r.outcome = 'partial'), 0)::int AS partial,
+           coalesce(sum(r.jobs) FILTER (WHERE r.outcome IN ('error', 'stopped')), 0)::int AS error,
+           coalesce(sum(r.jobs) FILTER (WHERE r.outcome = 'cancelled'), 0)::int AS cancelled,
+           coalesce(sum(r.jobs) FILTER (WHERE r.outcome = 'rejected'), 0)::int AS rejected,
+           coalesce(sum(r.jobs) FILTER (WHERE r.outcome IN ('submitting', 'queued', 'running', 'cancel_requested')), 0)::int AS active,
+           coalesce(sum(r.files_failed), 0)::int AS files_failed,
+           coalesce(sum(r.media_seconds), 0)::float8 AS media_seconds,
+           coalesce(sum(r.ai_credits), 0)::float8 AS ai_credits
+    FROM job_rollups r
+    WHERE r.day >= ${start}::date
+    GROUP BY 1`;
+  const byDay = new Map<string, UsageRow>();
+  for (const row of [...rows, ...rolledUp]) byDay.set(row.day, addUp(byDay.get(row.day), row));
   const daily: UsageDay[] = [];
   for (let index = 0; index < days; index++) {
     const day = new Date(start.getTime() + index * DAY_MS).toISOString().slice(0, 10);
@@ -96,4 +112,22 @@ export async function getUsageReport({ days }: ReportQuery, now = new Date()): P
     });
   }
   return { days, daily };
+}
+
+type UsageRow = Omit<UsageDay, "mediaMinutes" | "aiCredits" | "filesFailed"> & { media_seconds: number; ai_credits: number; files_failed: number };
+
+function addUp(a: UsageRow | undefined, b: UsageRow): UsageRow {
+  if (!a) return b;
+  return {
+    day: a.day,
+    success: a.success + b.success,
+    partial: a.partial + b.partial,
+    error: a.error + b.error,
+    cancelled: a.cancelled + b.cancelled,
+    rejected: a.rejected + b.rejected,
+    active: a.active + b.active,
+    files_failed: a.files_failed + b.files_failed,
+    media_seconds: a.media_seconds + b.media_seconds,
+    ai_credits: a.ai_credits + b.ai_credits,
+  };
 }

@@ -103,6 +103,26 @@ describe("the usage report", () => {
     expect(is.aiCredits - was.aiCredits).toBeCloseTo(1.5, 5);
   });
 
+  it("adds the sweep's daily rollups of deleted jobs to the days they were created", async () => {
+    const dayKey = new Date(Date.now() - 5 * DAY_MS).toISOString().slice(0, 10);
+    const before = day((await consoleApi<UsageReport>("/api/reports/usage?days=7")).body, dayKey);
+    const type = uniqueName("rolled-up type");
+    await withDatabase((db) =>
+      db.query(
+        `INSERT INTO job_rollups (day, type, outcome, jobs, files_ok, files_failed, media_seconds, ai_credits)
+         VALUES ($1, $2, 'success', 3, 4, 0, 120, 2), ($1, $2, 'partial', 1, 1, 2, 0, 0), ($1, $2, 'cancelled', 2, 0, 0, 0, 0)`,
+        [dayKey, type],
+      ),
+    );
+    const after = day((await consoleApi<UsageReport>("/api/reports/usage?days=7")).body, dayKey);
+    expect(after.success - before.success).toBe(3);
+    expect(after.partial - before.partial).toBe(1);
+    expect(after.cancelled - before.cancelled).toBe(2);
+    expect(after.filesFailed - before.filesFailed).toBe(2);
+    expect(after.mediaMinutes - before.mediaMinutes).toBeCloseTo(2, 5);
+    expect(after.aiCredits - before.aiCredits).toBeCloseTo(2, 5);
+  });
+
   it("refuses a range it does not offer", async () => {
     const answer = await consoleApi<{ code: string }>("/api/reports/usage?days=365");
     expect(answer.status).toBe(400);
