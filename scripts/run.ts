@@ -17,7 +17,8 @@ runMain(async () => {
   const { hostname, port } = stack.config;
   const next = startChild("next", [mode, "-H", hostname, "-p", String(port)], stack.env);
   const upstream = stack.config.descriptMode === "sandbox" ? "sandbox" : "live Descript API";
-  log(`Jobdeck listening on ${hostname}:${port} (HOSTNAME), reached as ${stack.config.publicBaseUrl} (${upstream})`);
+  // The address to open comes first and alone, so a person (or a test) can take it as it is.
+  log(`Jobdeck on ${stack.config.publicBaseUrl} (${upstream}; listening on ${hostname}:${port}, set by HOSTNAME)`);
   stopOnSignals(async () => {
     next.kill("SIGTERM");
     await exitCodeOf(next);

@@ -77,7 +77,7 @@ async function settleSubmitting(job: ClaimedJob, context: ReconcileContext): Pro
   const again = { polled: false, delaySeconds: submittingRecheckSeconds(job.poll_count + 1) };
   if (!failedAt && ageSeconds < staleSeconds) return { ...again, delaySeconds: staleSeconds - ageSeconds };
 
-  const found = await lookUpCreatedJob(job);
+  const found = await lookUpCreatedJob(job, failedAt);
   if (found) {
     const verdict = await applyUpstreamJob({ jobId: job.id, job: found, source: "poll" });
     if (verdict === "applied") {
@@ -89,22 +89,36 @@ async function settleSubmitting(job: ClaimedJob, context: ReconcileContext): Pro
   }
   const waitedSeconds = failedAt ? (Date.now() - failedAt.getTime()) / 1000 : ageSeconds;
   if (waitedSeconds > context.submitGraceSeconds) {
-    await endJob(job.id, "create_unconfirmed", `Descript never confirmed the create and lists no such job ${Math.round(waitedSeconds)} s later`);
+    await endJob(job.id, "create_unconfirmed", `Descript never confirmed the create, and ${Math.round(waitedSeconds)} s later its job list shows no job that is certainly this one`);
   }
   return { ...again, polled: true };
 }
 
-/** Upstream's jobs of the same project and type created since shortly before ours, that Jobdeck does not know yet: the oldest. */
-async function lookUpCreatedJob(job: ClaimedJob): Promise<UpstreamJob | null> {
-  const createdAfter = new Date(job.created_at.getTime() - 60_000).toISOString();
+/** Clock difference between Jobdeck and upstream that the look-up tolerates. */
+const CLOCK_SLACK_MS = 2_000;
+/** The client's own time limit on a create: after it, upstream cannot still be making our job. */
+const CREATE_TIMEOUT_MS = 15_000;
+
+/**
+ * The upstream job our lost create made, if it can be told apart: of the same type (and project,
+ * when the create named one), unknown to Jobdeck, and created while our create was in flight
+ * (between our row and the recorded failure, or the client's time limit). Exactly one such job is
+ * adopted; none, or several (another client of the same account created one at the same moment),
+ * adopts nothing, for a wrong adoption would show another job's result as ours.
+ */
+async function lookUpCreatedJob(job: ClaimedJob, failedAt: Date | null): Promise<UpstreamJob | null> {
+  const from = job.created_at.getTime() - CLOCK_SLACK_MS;
+  const until = (failedAt?.getTime() ?? job.created_at.getTime() + CREATE_TIMEOUT_MS) + CLOCK_SLACK_MS;
   const isUuid = job.project_id !== null && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(job.project_id);
-  const page = await getDescriptClient().listJobs({ created_after: createdAfter, type: job.type, ...(isUuid ? { project_id: job.project_id! } : {}) });
-  const candidates = page.data.filter((listed) => listed.job_type === job.type);
+  const page = await getDescriptClient().listJobs({ created_after: new Date(from).toISOString(), type: job.type, ...(isUuid ? { project_id: job.project_id! } : {}) });
+  const candidates = page.data.filter((listed) => {
+    const createdAt = Date.parse(listed.created_at);
+    return listed.job_type === job.type && createdAt >= from && createdAt <= until;
+  });
   if (candidates.length === 0) return null;
   const known = await findKnownUpstreamIds(candidates.map((listed) => listed.job_id));
   const unknown = candidates.filter((listed) => !known.has(listed.job_id));
-  unknown.sort((a, b) => Date.parse(a.created_at) - Date.parse(b.created_at));
-  return unknown[0] ?? null;
+  return unknown.length === 1 ? unknown[0]! : null;
 }
 
 /** Ends an active job that upstream cannot settle, with the reason on the job and its timeline. */

@@ -203,7 +203,8 @@ test("when the stream is cut the page says so, polls the console API, and recove
 });
 
 test("a failed query shows an error, never an empty list", async ({ page }) => {
-  await page.goto("/jobs");
+  // Live means the page is hydrated: a filter chosen before that would be lost to hydration.
+  await openLive(page, "/jobs");
   await page.route(/\/api\/jobs\?/, (route) =>
     route.fulfill({
       status: 503,

@@ -11,26 +11,31 @@ const MODES = [
   { command: "start", port: testPort + 91, sandboxPort: sandboxPort + 151 },
 ] as const;
 
+type Launcher = ReturnType<typeof launch>;
+let running: Launcher | undefined;
+
+// Here, not in the test's own finally: a test that times out is abandoned, and its launcher with it.
+test.afterEach(async () => {
+  await running?.stop();
+  running = undefined;
+});
+
 for (const mode of MODES) {
   test(`npm run ${mode.command}: the printed address serves a working console`, async ({ page }) => {
     test.setTimeout(240_000);
-    const launcher = launch(mode.command, mode.port, mode.sandboxPort);
-    try {
-      const address = await launcher.printedAddress;
-      expect(address).toBe(`http://127.0.0.1:${mode.port}`);
-      const projectName = `Printed address ${mode.command} ${Date.now()}`;
-      await expect
-        .poll(async () => (await submitImport(address, projectName)).status, { timeout: 180_000, intervals: [1_000] })
-        .toBe(201);
-      const failedAssets = watchForFailedAssets(page);
-      await page.goto(`${address}/jobs`);
-      await expect(page.getByRole("row").filter({ hasText: projectName })).toBeVisible({ timeout: 60_000 });
-      // The client runtime booted: the page is interactive, not just server HTML.
-      await page.waitForFunction(() => Boolean((window as unknown as { next?: { version?: string } }).next?.version), null, { timeout: 60_000 });
-      expect(failedAssets).toEqual([]);
-    } finally {
-      await launcher.stop();
-    }
+    const launcher = (running = launch(mode.command, mode.port, mode.sandboxPort));
+    const address = await launcher.printedAddress;
+    expect(address).toBe(`http://127.0.0.1:${mode.port}`);
+    const projectName = `Printed address ${mode.command} ${Date.now()}`;
+    await expect
+      .poll(async () => (await submitImport(address, projectName)).status, { timeout: 180_000, intervals: [1_000] })
+      .toBe(201);
+    const failedAssets = watchForFailedAssets(page);
+    await page.goto(`${address}/jobs`);
+    await expect(page.getByRole("row").filter({ hasText: projectName })).toBeVisible({ timeout: 60_000 });
+    // The client runtime booted: the page is interactive, not just server HTML.
+    await page.waitForFunction(() => Boolean((window as unknown as { next?: { version?: string } }).next?.version), null, { timeout: 60_000 });
+    expect(failedAssets).toEqual([]);
   });
 }
 
@@ -50,6 +55,7 @@ function launch(command: "dev" | "start", port: number, sandboxPort: number) {
     child.stdout?.on("data", read);
     child.stderr?.on("data", read);
     child.on("exit", (code) => reject(new Error(`npm run ${command} exited with ${code} before printing its address:\n${output}`)));
+    setTimeout(() => reject(new Error(`npm run ${command} printed no "Jobdeck on <address>" line within 120 s:\n${output}`)), 120_000).unref();
   });
   return {
     printedAddress,

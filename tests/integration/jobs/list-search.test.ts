@@ -25,12 +25,15 @@ describe("the console's list, served by its indexes", () => {
 
   beforeAll(async () => {
     // 120 jobs written straight to the database, several sharing each instant so ties are exercised.
+    // Upstream never heard of them: the worker is told to look at them tomorrow, so that its polls
+    // (which would end them) leave their update times as written while the pages are walked.
     jobs = await withDatabase(async (db) => {
       const { rows } = await db.query<(typeof jobs)[number]>(
-        `INSERT INTO jobs (id, upstream_job_id, type, state, request, submitted_by, project_name, created_at, updated_at)
+        `INSERT INTO jobs (id, upstream_job_id, type, state, request, submitted_by, project_name, created_at, updated_at, next_poll_at)
          SELECT gen_random_uuid(), gen_random_uuid()::text, 'import/project_media', 'running', '{}', 'test', $1 || ' ' || n,
-                '2026-02-01T00:00:00Z'::timestamptz + (n / 3) * interval '1 second',
-                '2026-03-01T00:00:00Z'::timestamptz - (n / 4) * interval '1 second'
+                now() - interval '2 days' + (n / 3) * interval '1 second',
+                now() - interval '1 day' - (n / 4) * interval '1 second',
+                now() + interval '1 day'
          FROM generate_series(1, 120) AS n RETURNING id, upstream_job_id, created_at, updated_at`,
         [project],
       );

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import type { JobListPage } from "@/lib/jobs/api-types";
 import { proxyPost, submitImport } from "../../support/jobs";
-import { appUrl, consoleApi, sandboxControl, sandboxJob, uniqueName, withDatabase } from "../../support/stack";
+import { appUrl, consoleApi, sandboxControl, sandboxJob, sandboxToken, sandboxUrl, uniqueName, withDatabase } from "../../support/stack";
 import { eventMessages, jobRow, sandboxRequests, waitForRow } from "../../support/worker";
 
 const media = (name: string) => `https://media.example.com/${name}`;
@@ -35,6 +35,30 @@ describe("the reconciler", () => {
     expect((await eventMessages(localId, "reconciled")).join()).toContain(`adopted Descript job ${row.upstream_job_id}`);
     const lookups = (await sandboxRequests(since)).filter((request) => request.method === "GET" && request.path.startsWith("/v1/jobs?"));
     expect(lookups.length).toBeGreaterThanOrEqual(1);
+  }, 120_000);
+
+  it("adopts nothing when another client made a job of the same type while the create was in flight", async () => {
+    const projectName = uniqueName("answer lost, ambiguous");
+    // Our create is made upstream but its answer is lost; at the same moment another client of the
+    // same Descript account creates an import of its own, which Jobdeck never heard of.
+    await sandboxControl("faults", { status: 502, after_work: true, method: "POST", path_prefix: "/jobs/import" });
+    const [answer, foreign] = await Promise.all([
+      proxyPost("/jobs/import/project_media", { project_name: projectName, add_media: { "a.mp4": { url: media("a.mp4") } } }),
+      new Promise((resolve) => setTimeout(resolve, 50)).then(() =>
+        fetch(`${sandboxUrl}/jobs/import/project_media`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${sandboxToken}`, "content-type": "application/json" },
+          body: JSON.stringify({ project_name: uniqueName("another client"), add_media: { "b.mp4": { url: media("b.mp4") } } }),
+        }),
+      ),
+    ]);
+    expect(answer.status).toBe(502);
+    expect(foreign.status).toBe(201);
+    const localId = await withDatabase(async (db) => (await db.query<{ id: string }>("SELECT id FROM jobs WHERE project_name = $1", [projectName])).rows[0]!.id);
+    const row = await waitForRow(localId, isEnded, "the ambiguous create to end", 100_000);
+    // Two jobs could be ours: showing the other client's result as this job's would be a lie.
+    expect(row).toMatchObject({ state: "rejected", error_code: "create_unconfirmed", upstream_job_id: null });
+    expect(row.error_message).toContain("certainly this one");
   }, 120_000);
 
   it("ends a create that upstream never made with a reason, after the grace period", async () => {
