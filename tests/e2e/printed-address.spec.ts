@@ -60,12 +60,20 @@ function launch(command: "dev" | "start", port: number, sandboxPort: number) {
   return {
     printedAddress,
     async stop() {
-      if (child.exitCode !== null || !child.pid) return;
-      const exited = new Promise((resolve) => child.once("exit", resolve));
-      process.kill(-child.pid, "SIGTERM");
-      const timer = setTimeout(() => child.pid && process.kill(-child.pid, "SIGKILL"), 20_000);
-      await exited;
-      clearTimeout(timer);
+      if (!child.pid) return;
+      const group = -child.pid;
+      const signal = (name: NodeJS.Signals | 0) => {
+        try {
+          process.kill(group, name);
+          return true;
+        } catch {
+          return false; // the whole group is gone
+        }
+      };
+      signal("SIGTERM");
+      // The launcher stops Next and the sandbox itself; whatever of the group outlives 20 s is killed.
+      for (let waited = 0; waited < 20_000 && signal(0); waited += 250) await new Promise((resolve) => setTimeout(resolve, 250));
+      signal("SIGKILL");
     },
   };
 }
