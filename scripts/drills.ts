@@ -7,7 +7,7 @@ import path from "node:path";
 import autocannon from "autocannon";
 import pg from "pg";
 import { signCallbackToken } from "../lib/jobs/callback-token";
-import { floodCallbacks, seedRunningJobs, sleep, startApp, type SeededJob } from "./perf/harness";
+import { floodCallbacks, progressCallback, seedRunningJobs, sleep, startApp, type SeededJob } from "./perf/harness";
 import { exitCodeOf, log, prepareDatabase, ROOT, runMain, startBuiltApp, startStack, type Stack } from "./stack";
 
 const numberFrom = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
@@ -270,18 +270,7 @@ async function drillStorms({ db, appUrl, secret }: { db: pg.Pool; appUrl: string
   const cancelled = await seedRunningJobs(db, 100, "drill storm cancelled");
   const ledger = new Ledger();
   const cancelLedger = new Ledger();
-  const progress = (job: SeededJob, step: number) => ({
-    job,
-    step,
-    path: `/api/callbacks/descript/${signCallbackToken(job.id, secret)}`,
-    body: JSON.stringify({
-      job_id: job.upstreamJobId,
-      job_type: "import/project_media",
-      job_state: "running",
-      created_at: "2020-01-01T00:00:00.000Z",
-      progress: { label: `step ${step}`, percent: step, last_update_at: new Date(Date.UTC(2021, 0, 1) + step * 1000).toISOString() },
-    }),
-  });
+  const progress = (job: SeededJob, step: number) => ({ job, step, ...progressCallback(secret, job, step) });
   // Steps 1–5 of every job, each three times, in random order.
   const storm = shuffle(running.flatMap((job) => [1, 2, 3, 4, 5].flatMap((step) => [progress(job, step), progress(job, step), progress(job, step)])));
   const first = await sendAll(appUrl, storm, ledger);

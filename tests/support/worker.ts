@@ -5,13 +5,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { sandboxControl, waitFor, withDatabase } from "./stack";
 
-export interface RecordedRequest {
-  received_at: number;
-  answered_at: number;
-  method: string;
-  path: string;
-  status: number;
-}
+import type { RecordedRequest } from "@/lib/sandbox/requests";
+
+export type { RecordedRequest };
 
 /** What the sandbox answered since `since` (ms, host clock), oldest first. */
 export async function sandboxRequests(since: number): Promise<RecordedRequest[]> {
