@@ -3,9 +3,8 @@
 // `npm run worker` / `npm run sweep` as separate processes beside the running app.
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
-import { sandboxControl, waitFor, withDatabase } from "./stack";
-
 import type { RecordedRequest } from "@/lib/sandbox/requests";
+import { sandboxControl, waitFor, withDatabase } from "./stack";
 
 export type { RecordedRequest };
 
