@@ -19,7 +19,7 @@ export async function startServerInstance(): Promise<void> {
   startRelayWorker();
   if (getEnv().worker.isEnabled) {
     const worker = startWorker();
-    // Best effort: Next exits on SIGTERM by itself; what this cannot release, the leases return.
-    process.once("SIGTERM", () => void worker.stop().catch(() => {}));
+    // Best effort: Next exits on SIGTERM and SIGINT by itself; what this cannot release, the leases return.
+    for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => void worker.stop().catch(() => {}));
   }
 }

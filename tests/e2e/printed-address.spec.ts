@@ -36,6 +36,8 @@ for (const mode of MODES) {
     // The client runtime booted: the page is interactive, not just server HTML.
     await page.waitForFunction(() => Boolean((window as unknown as { next?: { version?: string } }).next?.version), null, { timeout: 60_000 });
     expect(failedAssets).toEqual([]);
+    // The page keeps its live stream open: stopping must not wait for the tab to close.
+    expect(await launcher.stop()).toBe(true);
   });
 }
 
@@ -59,8 +61,9 @@ function launch(command: "dev" | "start", port: number, sandboxPort: number) {
   });
   return {
     printedAddress,
-    async stop() {
-      if (!child.pid) return;
+    /** SIGTERM to the launcher's process group; true when all of it stopped by itself within 20 s. */
+    async stop(): Promise<boolean> {
+      if (!child.pid) return true;
       const group = -child.pid;
       const signal = (name: NodeJS.Signals | 0) => {
         try {
@@ -73,7 +76,7 @@ function launch(command: "dev" | "start", port: number, sandboxPort: number) {
       signal("SIGTERM");
       // The launcher stops Next and the sandbox itself; whatever of the group outlives 20 s is killed.
       for (let waited = 0; waited < 20_000 && signal(0); waited += 250) await new Promise((resolve) => setTimeout(resolve, 250));
-      signal("SIGKILL");
+      return !signal("SIGKILL");
     },
   };
 }
