@@ -1,7 +1,7 @@
 // `npm run dev` / `npm start`: the stack (database, migrations, sandbox), then Next.js.
 import fs from "node:fs";
 import path from "node:path";
-import { exitCodeOf, log, ROOT, runMain, runToCompletion, startChild, startStack, stopOnSignals } from "./stack";
+import { exitCodeOf, log, ROOT, runMain, runToCompletion, startChild, startStack, stopChild, stopOnSignals } from "./stack";
 
 runMain(async () => {
   const mode = process.argv[2];
@@ -20,8 +20,7 @@ runMain(async () => {
   // The address to open comes first and alone, so a person (or a test) can take it as it is.
   log(`Jobdeck on ${stack.config.publicBaseUrl} (${upstream}; listening on ${hostname}:${port}, set by HOSTNAME)`);
   stopOnSignals(async () => {
-    next.kill("SIGTERM");
-    await exitCodeOf(next);
+    await stopChild(next);
     await stack.stop();
   });
   const code = await exitCodeOf(next);

@@ -254,9 +254,28 @@ export function startChild(bin: string, args: string[], env: NodeJS.ProcessEnv):
 
 export function exitCodeOf(child: ChildProcess): Promise<number> {
   return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve(child.exitCode);
+    if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode ?? 1);
     child.on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
   });
+}
+
+/**
+ * How long Next may finish its requests after SIGTERM. Its graceful close waits for every open
+ * connection, and a console tab keeps one busy for good (the live stream, and the polling that
+ * follows when it ends), so a server with a tab open would otherwise never stop.
+ */
+const STOP_GRACE_MS = 10_000;
+
+/** SIGTERM, then SIGKILL once the grace period is over; resolves with the exit code. */
+export async function stopChild(child: ChildProcess, graceMs = STOP_GRACE_MS): Promise<number> {
+  if (child.exitCode !== null || child.signalCode !== null) return child.exitCode ?? 1;
+  child.kill("SIGTERM");
+  const deadline = setTimeout(() => child.kill("SIGKILL"), graceMs);
+  try {
+    return await exitCodeOf(child);
+  } finally {
+    clearTimeout(deadline);
+  }
 }
 
 /**

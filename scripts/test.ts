@@ -6,7 +6,7 @@
 // JOBDECK_TOTALS_FILE, when set, receives the totals as JSON (for .ci/run to add up).
 import fs from "node:fs";
 import path from "node:path";
-import { exitCodeOf, log, ROOT, runMain, runToCompletion, startBuiltApp, startChild, startStack, type Stack } from "./stack";
+import { exitCodeOf, log, ROOT, runMain, runToCompletion, startBuiltApp, startChild, startStack, stopChild, type Stack } from "./stack";
 
 const RESULTS = path.join(ROOT, ".data/test-results");
 const VITEST_JSON = path.join(RESULTS, "vitest.json");
@@ -44,8 +44,7 @@ runMain(async () => {
       totals = add(totals, await runTier(stack, "vitest", ["run", ...projects, "--reporter=default", "--reporter=json", `--outputFile.json=${VITEST_JSON}`], readVitestTotals));
       if (!integrationOnly) totals = add(totals, await runTier(stack, "playwright", ["test"], readPlaywrightTotals));
     } finally {
-      app.kill("SIGTERM");
-      await exitCodeOf(app);
+      await stopChild(app);
     }
   } finally {
     await stack.stop();

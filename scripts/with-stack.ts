@@ -1,7 +1,7 @@
 // Runs one command with the stack around it: `with-stack [--db-only] [--app] <bin> [args…]`.
 //   --db-only  database and migrations only (db:* commands), dev profile
 //   --app      also build and serve the app (integration and end-to-end tests), test profile
-import { exitCodeOf, runMain, startBuiltApp, startChild, startStack, stopOnSignals } from "./stack";
+import { exitCodeOf, runMain, startBuiltApp, startChild, startStack, stopChild, stopOnSignals } from "./stack";
 
 runMain(async () => {
   const args = process.argv.slice(2);
@@ -22,8 +22,7 @@ runMain(async () => {
   }) : undefined;
   const child = startChild(bin, binArgs, stack.env);
   const stopAll = async () => {
-    app?.kill("SIGTERM");
-    if (app) await exitCodeOf(app);
+    if (app) await stopChild(app);
     await stack.stop();
   };
   stopOnSignals(async () => {

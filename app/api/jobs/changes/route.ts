@@ -7,55 +7,34 @@ export const dynamic = "force-dynamic";
 
 const HEARTBEAT_MS = 25_000;
 
-// Open streams never end by themselves, and Next's graceful shutdown waits for every connection to
-// close: on SIGTERM or SIGINT they are ended here, or a console tab left open would keep the
-// instance from ever stopping. (On globalThis: Next may load this module more than once.)
-const globalForStreams = globalThis as typeof globalThis & { jobdeckOpenStreams?: Set<() => void> };
-function openStreams(): Set<() => void> {
-  if (!globalForStreams.jobdeckOpenStreams) {
-    const streams = (globalForStreams.jobdeckOpenStreams = new Set());
-    const endAll = () => streams.forEach((end) => end());
-    process.once("SIGTERM", endAll);
-    process.once("SIGINT", endAll);
-  }
-  return globalForStreams.jobdeckOpenStreams;
-}
-
 export const GET = route("problem", async ({ request }) => {
   void expediteJobPolls("live-table"); // someone is watching the live table: look at its active jobs soon
   const encoder = new TextEncoder();
-  let end = () => {};
+  let stop = () => {};
   const stream = new ReadableStream<Uint8Array>({
     async start(controller) {
       const send = (text: string) => {
         try {
           controller.enqueue(encoder.encode(text));
         } catch {
-          end(); // the browser has gone
+          stop(); // the browser has gone
         }
       };
       const unsubscribe = await subscribeToJobChanges((change: JobChange) => send(`event: ${change.type}\ndata: ${JSON.stringify(change)}\n\n`));
       // Comments keep proxies from closing an idle stream.
       const heartbeat = setInterval(() => send(": keep-alive\n\n"), HEARTBEAT_MS);
-      let isEnded = false;
-      end = () => {
-        if (isEnded) return;
-        isEnded = true;
-        openStreams().delete(end);
+      stop = () => {
         clearInterval(heartbeat);
         unsubscribe();
-        try {
-          controller.close();
-        } catch {
-          // Already closed.
-        }
       };
-      openStreams().add(end);
-      request.signal.addEventListener("abort", end);
+      request.signal.addEventListener("abort", () => {
+        stop();
+        controller.close();
+      });
       send("event: ready\ndata: {}\n\n");
     },
     cancel() {
-      end();
+      stop();
     },
   });
   return new Response(stream, {
