@@ -39,7 +39,7 @@ export default async function UsagePage({ searchParams }: { searchParams: Promis
           </div>
         ))}
       </dl>
-      <p className="text-xs text-zinc-600 dark:text-zinc-400">By the UTC day each job was created, from the jobs Jobdeck still keeps.</p>
+      <p className="text-xs text-zinc-600 dark:text-zinc-400">By the UTC day each job was created: the jobs Jobdeck keeps, and the daily rollups of those the expiry sweep has deleted.</p>
       {totals.jobs === 0 ? (
         <p className="rounded-lg border border-dashed border-zinc-300 p-8 text-center text-sm text-zinc-700 dark:border-zinc-700 dark:text-zinc-300">
           No jobs in the last {report.days} days.{" "}
