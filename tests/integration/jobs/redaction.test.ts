@@ -45,12 +45,13 @@ describe("redaction at the boundary", () => {
 
   it("an upstream 401 echoing the token and callback URL leaks them into no answer, row, timeline or log", async () => {
     const projectName = uniqueName("echo");
-    await sandboxControl("faults", { status: 401, count: 1, echo_request: true });
+    // Aimed at the one request each, or the worker's polls could meet the fault first.
+    await sandboxControl("faults", { status: 401, count: 1, echo_request: true, method: "POST", path_prefix: "/jobs/import" });
     const created = await proxyPost("/jobs/import/project_media", { project_name: projectName, add_media: { "a.mp4": { url: "https://media.example.com/a.mp4" } } });
     expect(created.status).toBe(401);
     expect(created.body).toEqual({ error: "unauthorized", message: "Rejected Bearer [redacted]" });
 
-    await sandboxControl("faults", { status: 401, count: 1, echo_request: true });
+    await sandboxControl("faults", { status: 401, count: 1, echo_request: true, method: "GET", path_prefix: "/status" });
     const status = await fetch(`${appUrl}/api/v1/status`);
     const statusText = await status.text();
     expect(status.status).toBe(401);
