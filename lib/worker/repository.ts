@@ -9,6 +9,12 @@ import { MIN_POLL_INTERVAL_SECONDS } from "./schedule";
 
 export const ACTIVE_STATES = ["submitting", "queued", "running", "cancel_requested"] as const;
 const active = Prisma.sql`('submitting', 'queued', 'running', 'cancel_requested')`;
+/**
+ * Rows one bookkeeping statement may touch: however many jobs need it at once (a backlog after an
+ * outage, a bulk import), each tick takes a bounded bite, holds few row locks, and stays well inside
+ * the statement timeout; the rest follow on the next ticks. SKIP LOCKED leaves rows a callback holds.
+ */
+const STATEMENT_BATCH = 500;
 
 export interface ClaimedJob {
   id: string;
@@ -32,14 +38,21 @@ export async function scheduleNewJobs({ firstDelays, fallbackDelay, submittingDe
     UPDATE jobs j SET next_poll_at = j.created_at + make_interval(secs => CASE
         WHEN j.state = 'submitting' THEN ${submittingDelay}::float8
         ELSE coalesce(d.delay, ${fallbackDelay}::float8) END)
-    FROM jobs AS me
+    FROM (
+      SELECT id, type FROM jobs WHERE state IN ('submitting', 'queued', 'running') AND next_poll_at IS NULL
+      ORDER BY created_at LIMIT ${STATEMENT_BATCH} FOR UPDATE SKIP LOCKED
+    ) AS me
     LEFT JOIN unnest(${types}::text[], ${delays}::float8[]) AS d(type, delay) ON d.type = me.type
-    WHERE j.id = me.id AND me.state IN ('submitting', 'queued', 'running') AND me.next_poll_at IS NULL`;
+    WHERE j.id = me.id`;
   await getDb().$executeRaw`
     UPDATE jobs SET next_poll_at = greatest(cancel_requested_at, coalesce(last_polled_at, cancel_requested_at)) + make_interval(secs => ${MIN_POLL_INTERVAL_SECONDS})
-    WHERE state = 'cancel_requested' AND cancel_requested_at IS NOT NULL
-      AND (last_polled_at IS NULL OR last_polled_at < cancel_requested_at)
-      AND (next_poll_at IS NULL OR next_poll_at > cancel_requested_at + make_interval(secs => ${MIN_POLL_INTERVAL_SECONDS}))`;
+    WHERE id IN (
+      SELECT id FROM jobs
+      WHERE state = 'cancel_requested' AND cancel_requested_at IS NOT NULL
+        AND (last_polled_at IS NULL OR last_polled_at < cancel_requested_at)
+        AND (next_poll_at IS NULL OR next_poll_at > cancel_requested_at + make_interval(secs => ${MIN_POLL_INTERVAL_SECONDS}))
+      LIMIT ${STATEMENT_BATCH} FOR UPDATE SKIP LOCKED
+    )`;
 }
 
 /**
@@ -151,17 +164,24 @@ export async function flagStuckJobs({ stuckAfterMinutes, farLonger }: { stuckAft
             THEN 'no new progress for ' || round(extract(epoch FROM clock_timestamp() - j.updated_at) / 60)::text || ' min'
           ELSE 'running ' || round(extract(epoch FROM clock_timestamp() - j.created_at) / 60)::text || ' min, far longer than usual for ' || j.type
         END
-      FROM jobs me LEFT JOIN unnest(${types}::text[], ${limits}::float8[]) AS d(type, seconds) ON d.type = me.type
-      WHERE j.id = me.id AND me.state IN ('queued', 'running', 'cancel_requested') AND me.stuck_since IS NULL
-        AND (me.updated_at < clock_timestamp() - make_interval(secs => ${stuckAfterMinutes * 60}::float8)
-          OR me.created_at < clock_timestamp() - make_interval(secs => d.seconds))
+      FROM (
+        SELECT me.id FROM jobs me LEFT JOIN unnest(${types}::text[], ${limits}::float8[]) AS d(type, seconds) ON d.type = me.type
+        WHERE me.state IN ('queued', 'running', 'cancel_requested') AND me.stuck_since IS NULL
+          AND (me.updated_at < clock_timestamp() - make_interval(secs => ${stuckAfterMinutes * 60}::float8)
+            OR me.created_at < clock_timestamp() - make_interval(secs => d.seconds))
+        LIMIT ${STATEMENT_BATCH} FOR UPDATE OF me SKIP LOCKED
+      ) AS me
+      WHERE j.id = me.id
       RETURNING j.id, j.upstream_job_id, j.state, j.version
     ) ${notifyChanged("flagged")}`;
   // Progress moved (or the job ended): no longer stuck. updated_at only moves with upstream's news.
   await getDb().$executeRaw`
     WITH cleared AS (
       UPDATE jobs SET version = version + 1, stuck_since = NULL, stuck_reason = NULL
-      WHERE stuck_since IS NOT NULL AND (updated_at > stuck_since OR state NOT IN ${active})
+      WHERE id IN (
+        SELECT id FROM jobs WHERE stuck_since IS NOT NULL AND (updated_at > stuck_since OR state NOT IN ${active})
+        LIMIT ${STATEMENT_BATCH} FOR UPDATE SKIP LOCKED
+      )
       RETURNING id, upstream_job_id, state, version
     ) ${notifyChanged("cleared")}`;
 }
