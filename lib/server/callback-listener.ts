@@ -48,7 +48,7 @@ export function handleCallbackRequest(request: IncomingMessage, response: Server
     declaredLength: headers.get("content-length"),
     body: Readable.toWeb(request) as ReadableStream<Uint8Array>,
   })
-    .then((answer) => response.writeHead(answer.status, answer.headers).end(answer.body))
+    .then((answer) => response.writeHead(answer.status, { ...answer.headers, "content-length": String(Buffer.byteLength(answer.body)) }).end(answer.body))
     .catch((error: unknown) => {
       // answerCallback answers every error itself; this is a last resort, never reached by design.
       logEvent("error", "callback_listener_failed", { error: (error as Error).message });
