@@ -47,7 +47,13 @@ export function getDb(): PrismaClient {
  */
 export async function withDriverTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await getPool().connect();
+  // A connection cut while checked out (Postgres restarting) is an 'error' event on the client: with
+  // no listener it would be an uncaught exception. The statement in progress fails on its own.
   let isBroken = false;
+  const onError = () => {
+    isBroken = true;
+  };
+  client.on("error", onError);
   try {
     await client.query("BEGIN");
     const result = await work(client);
@@ -59,7 +65,8 @@ export async function withDriverTransaction<T>(work: (client: pg.PoolClient) => 
     });
     throw error;
   } finally {
-    // A connection that could not even roll back is dropped rather than handed to the next caller.
+    client.off("error", onError);
+    // A broken connection is dropped rather than handed to the next caller.
     client.release(isBroken);
   }
 }
