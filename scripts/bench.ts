@@ -7,6 +7,7 @@ import path from "node:path";
 import { chromium } from "@playwright/test";
 import pg from "pg";
 import { encodeCursor } from "../lib/jobs/serializers";
+import type { RecordedRequest } from "../lib/sandbox/requests";
 import {
   floodCallbacks,
   loadGet,
@@ -34,6 +35,11 @@ const SETTINGS = {
   listConnections: 8,
   listSeconds: numberFrom("BENCH_LIST_SECONDS", 5),
   liveSamples: numberFrom("BENCH_LIVE_SAMPLES", 20),
+  /** Imports submitted with their callbacks, and as many whose callbacks are all lost (#drop). */
+  economyJobs: numberFrom("BENCH_ECONOMY_JOBS", 20),
+  burstSubmissions: numberFrom("BENCH_BURST_SUBMISSIONS", 200),
+  /** Expired jobs for the sweep, one file and one event each. */
+  sweepJobs: numberFrom("BENCH_SWEEP_JOBS", 1_000_000),
 };
 const BASELINE_PORT = numberFrom("BENCH_BASELINE_PORT", 3290);
 
@@ -69,6 +75,8 @@ runMain(async () => {
     rows.push(...(await benchList({ db, appUrl })));
     const live = await benchLive({ db, appUrl, secret });
     rows.push(live);
+    rows.push(...(await benchEconomy({ db, appUrl, sandbox: { url: stack.env.DESCRIPT_API_URL!, token: stack.config.sandbox.token } })));
+    rows.push(...(await benchSweep({ db, appUrl, secret, env: stack.env })));
     const { rows: version } = await db.query<{ server_version: string }>("SHOW server_version");
     const results: BenchResults = { generatedAt: new Date().toISOString(), machine: machine(version[0]!.server_version), settings: SETTINGS, seed, rows, pending: PENDING };
     writeResults(results);
@@ -86,8 +94,6 @@ runMain(async () => {
 
 const PENDING: BenchResults["pending"] = [
   { part: "Live latency with 20 tabs open while callbacks arrive at 300/s", why: "not measured yet: the idle figure comes first" },
-  { part: "Upstream economy (calls per finished job; 429s drawn by 200 submissions)", why: "pending: the worker and its budget landed with these figures; the bench does not measure them yet (the counting test in tests/integration/worker/budget.test.ts does)" },
-  { part: "The sweep (rows deleted per second; callback p99 while it runs)", why: "pending: the sweep landed with these figures; the bench does not measure it yet" },
 ];
 
 async function waitForListening(port: number): Promise<void> {
@@ -254,6 +260,163 @@ async function benchList({ db, appUrl }: { db: pg.Pool; appUrl: string }): Promi
     );
   }
   return rows;
+}
+
+// ---- Upstream economy -------------------------------------------------------------------------
+
+interface Sandbox {
+  url: string;
+  token: string;
+}
+
+/** What the sandbox answered since `since` (ms), as tests/support/worker.ts reads it. */
+async function sandboxRequests(sandbox: Sandbox, since: number): Promise<RecordedRequest[]> {
+  const response = await fetch(`${sandbox.url}/_sandbox/requests?since=${since}`, { headers: { authorization: `Bearer ${sandbox.token}` } });
+  if (!response.ok) throw new Error(`sandbox requests answered ${response.status}`);
+  return ((await response.json()) as { data: RecordedRequest[] }).data.filter((request) => !request.path.startsWith("/v1/_sandbox"));
+}
+
+/** One import through the proxy, as a Descript client sends it; Descript's job_id, or the status it drew. */
+async function submitThroughProxy(appUrl: string, projectName: string): Promise<{ status: number; upstreamJobId?: string }> {
+  const response = await fetch(`${appUrl}/api/v1/jobs/import/project_media`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ project_name: projectName, add_media: { "a.mp4": { url: "https://media.example.com/a.mp4" } } }),
+  });
+  const body = (await response.json().catch(() => ({}))) as { job_id?: string };
+  return { status: response.status, upstreamJobId: body.job_id };
+}
+
+async function waitUntilStopped(db: pg.Pool, upstreamJobIds: string[], timeoutMs: number): Promise<number> {
+  const started = Date.now();
+  while (Date.now() - started < timeoutMs) {
+    const { rows } = await db.query<{ stopped: number }>(
+      "SELECT count(*)::int AS stopped FROM jobs WHERE upstream_job_id = ANY($1::text[]) AND state = 'stopped'",
+      [upstreamJobIds],
+    );
+    if (rows[0]!.stopped === upstreamJobIds.length) return (Date.now() - started) / 1000;
+    await sleep(500);
+  }
+  throw new Error(`${upstreamJobIds.length} jobs did not all stop within ${timeoutMs / 1000} s`);
+}
+
+/**
+ * Upstream calls per finished job, counted by the sandbox (it records every request): imports whose
+ * callbacks arrive, then imports whose every callback is lost and which only polling can finish.
+ * Then a burst of submissions at once, and the 429s it draws from upstream (the shared budget
+ * should draw none). The same counting as tests/integration/worker/budget.test.ts, at bench scale.
+ */
+async function benchEconomy({ db, appUrl, sandbox }: { db: pg.Pool; appUrl: string; sandbox: Sandbox }): Promise<Row[]> {
+  const group = "Upstream economy (the sandbox's own count of calls)";
+  const count = SETTINGS.economyJobs;
+  const rows: Row[] = [];
+  for (const lost of [false, true]) {
+    log(`economy: ${count} imports, ${lost ? "every callback lost" : "callbacks arriving"}`);
+    const since = Date.now();
+    const answers = await Promise.all(Array.from({ length: count }, (_, index) => submitThroughProxy(appUrl, `bench economy ${index}${lost ? " #drop" : ""}`)));
+    const ids = answers.map((answer) => answer.upstreamJobId).filter((id): id is string => id !== undefined);
+    if (ids.length !== count) throw new Error(`economy: ${count - ids.length} submissions were refused`);
+    const seconds = await waitUntilStopped(db, ids, 180_000);
+    const requests = await sandboxRequests(sandbox, since);
+    const mine = new Set(ids.map((id) => `/v1/jobs/${id}`));
+    const creates = requests.filter((request) => request.method === "POST").length;
+    const polls = requests.filter((request) => request.method === "GET" && mine.has(request.path)).length;
+    const perJob = Math.round(((creates + polls) / count) * 100) / 100;
+    const pollsPerJob = polls / count;
+    rows.push({
+      group,
+      measure: `calls per finished job, ${lost ? "every callback lost" : "callbacks arriving"} (${count} imports; all stopped ${Math.round(seconds * 10) / 10} s after submission)`,
+      jobdeck: `${perJob} (${creates} creates, ${polls} polls)`,
+      baseline: "",
+      ratio: null,
+      target: lost ? "1 create + ≤ 3 polls" : "1 create + ≤ 0.2 polls",
+      met: creates === count && (lost ? pollsPerJob >= 1 && pollsPerJob <= 3 : pollsPerJob <= 0.2),
+    });
+  }
+  log(`economy: a burst of ${SETTINGS.burstSubmissions} submissions at once`);
+  const since = Date.now();
+  const burst = await Promise.all(Array.from({ length: SETTINGS.burstSubmissions }, (_, index) => submitThroughProxy(appUrl, `bench burst ${index}`)));
+  const seconds = Math.round((Date.now() - since) / 100) / 10;
+  const tooMany = (await sandboxRequests(sandbox, since)).filter((request) => request.status === 429).length;
+  const accepted = burst.filter((answer) => answer.status === 201).length;
+  rows.push({
+    group,
+    measure: `429s drawn from upstream by ${SETTINGS.burstSubmissions} submissions at once (${accepted} answered 201 within ${seconds} s)`,
+    jobdeck: tooMany,
+    baseline: "",
+    ratio: null,
+    target: "0, every submission accepted",
+    met: tooMany === 0 && accepted === SETTINGS.burstSubmissions,
+  });
+  return rows;
+}
+
+// ---- The sweep --------------------------------------------------------------------------------
+
+/**
+ * Rows deleted per second by one expiry sweep over `sweepJobs` expired jobs (seeded with SQL, one file
+ * and one event each), run by `npm run sweep` beside the app as an operator would; and callback p99
+ * while it runs, beside p99 measured just before on the same app without it.
+ */
+async function benchSweep({ db, appUrl, secret, env }: { db: pg.Pool; appUrl: string; secret: string; env: NodeJS.ProcessEnv }): Promise<Row[]> {
+  const group = `The sweep (${SETTINGS.sweepJobs.toLocaleString("en")} expired jobs, with a file and an event each)`;
+  log(`sweep: seeding ${SETTINGS.sweepJobs} expired jobs`);
+  await db.query(`
+    WITH seeded AS (
+      INSERT INTO jobs (id, type, state, outcome, request, submitted_by, created_at, updated_at, media_seconds_used)
+      SELECT gen_random_uuid(), 'import/project_media', 'stopped', 'success', '{}', 'bench sweep', now() - interval '40 days' - n * interval '1 second', now(), 10
+      FROM generate_series(1, $1::int) AS n
+      RETURNING id
+    ), files AS (
+      INSERT INTO job_files (id, job_id, reference, status) SELECT gen_random_uuid(), id, 'a.mp4', 'success' FROM seeded
+    )
+    INSERT INTO job_events (job_id, kind, message) SELECT id, 'submitted', 'seeded' FROM seeded`, [SETTINGS.sweepJobs]);
+  await db.query("ANALYZE jobs, job_files, job_events");
+  const jobs = await seedRunningJobs(db, SETTINGS.callbackJobs, "bench sweep callbacks");
+  // Inside the retention period, unlike the other parts' running jobs: the sweep must leave these alone.
+  await db.query("UPDATE jobs SET created_at = now() - interval '1 day' WHERE id = ANY($1::uuid[])", [jobs.map((job) => job.id)]);
+  const flood = (firstStep: number) =>
+    floodCallbacks({ baseUrl: appUrl, secret, jobs, connections: SETTINGS.callbackConnections, seconds: SETTINGS.callbackSeconds, firstStep });
+  log("sweep: callbacks without it");
+  const without = await flood(0);
+  log("sweep: callbacks while it runs");
+  // As `npm run sweep` runs it: the app's server-only modules load under the react-server condition.
+  const sweeper = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/sweep.ts"], { cwd: ROOT, env, stdio: ["ignore", "ignore", "inherit"] });
+  const sweepStarted = Date.now();
+  const sweepEnded = exitCodeOf(sweeper).then((code) => ({ code, at: Date.now() }));
+  const during = await flood(100_000);
+  const floodEnded = Date.now();
+  const { code } = await sweepEnded;
+  if (code !== 0) throw new Error(`npm run sweep exited with ${code}`);
+  const { rows } = await db.query<{ jobs: number; rows: number; seconds: number }>(
+    `SELECT jobs_deleted AS jobs, jobs_deleted + files_deleted + events_deleted + relays_deleted AS rows,
+            extract(epoch FROM finished_at - started_at)::float8 AS seconds
+     FROM sweep_runs ORDER BY id DESC LIMIT 1`,
+  );
+  const run = rows[0]!;
+  const overlap = Math.round((Math.min(floodEnded, sweepStarted + run.seconds * 1000) - sweepStarted) / 1000);
+  const where = `${SETTINGS.callbackConnections} connections for ${SETTINGS.callbackSeconds} s, ${overlap} s of them while the sweep ran`;
+  return [
+    {
+      group,
+      measure: `rows deleted per second (${run.jobs.toLocaleString("en")} jobs, ${run.rows.toLocaleString("en")} rows in all, in ${Math.round(run.seconds * 10) / 10} s)`,
+      jobdeck: Math.round(run.rows / run.seconds),
+      baseline: "",
+      ratio: null,
+      target: "",
+      // The other parts' running jobs, created in 2020, go too.
+      met: run.jobs >= SETTINGS.sweepJobs ? null : false,
+    },
+    {
+      group,
+      measure: `callback p99 ms while it runs, beside p99 without it (${where})`,
+      jobdeck: during.latencyMs.p99,
+      baseline: without.latencyMs.p99,
+      ratio: during.latencyMs.p99 / without.latencyMs.p99,
+      target: "< 100 ms",
+      met: during.latencyMs.p99 < 100 && during.non2xx + during.errors === 0,
+    },
+  ];
 }
 
 // ---- Live latency -----------------------------------------------------------------------------

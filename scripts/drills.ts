@@ -128,7 +128,10 @@ async function checkJobs(db: pg.Pool, jobs: SeededJob[], ledger: Ledger): Promis
 
 async function readJobs(db: pg.PoolClient, ids: string[], ledger: Ledger): Promise<{ lost: number; wrongState: number }> {
   const { rows: events } = await db.query<{ job_id: string; label: string | null }>(
-    "SELECT job_id, payload->'progress'->>'label' AS label FROM job_events WHERE kind = 'callback_received' AND job_id = ANY($1::uuid[])",
+    // An applied callback is stored whole; a duplicate or stale one as a digest whose excerpt (the
+    // body's first 500 characters) still names its step.
+    `SELECT job_id, coalesce(payload->'progress'->>'label', substring(payload->>'excerpt' from '"label":"(step [0-9]+)"')) AS label
+     FROM job_events WHERE kind = 'callback_received' AND job_id = ANY($1::uuid[])`,
     [ids],
   );
   const stored = new Map<string, Set<number>>();

@@ -1,7 +1,7 @@
-// `npm run dev` / `npm start`: the stack (database, migrations, sandbox), then Next.js.
+// `npm run dev` / `npm start`: the stack (database, migrations, sandbox), then the app's server (Next.js behind node:http).
 import fs from "node:fs";
 import path from "node:path";
-import { exitCodeOf, log, ROOT, runMain, runToCompletion, startChild, startStack, stopChild, stopOnSignals } from "./stack";
+import { exitCodeOf, log, ROOT, runMain, runToCompletion, startServer, startStack, stopChild, stopOnSignals } from "./stack";
 
 runMain(async () => {
   const mode = process.argv[2];
@@ -15,7 +15,8 @@ runMain(async () => {
     await runToCompletion(path.join(ROOT, "node_modules/.bin/next"), ["build"], { env: stack.env });
   }
   const { hostname, port } = stack.config;
-  const next = startChild("next", [mode, "-H", hostname, "-p", String(port)], stack.env);
+  // node:http in front of Next: callbacks take the fast path, the rest is Next's (docs/decisions/0017).
+  const next = startServer(mode, stack);
   const upstream = stack.config.descriptMode === "sandbox" ? "sandbox" : "live Descript API";
   // The address to open comes first and alone, so a person (or a test) can take it as it is.
   log(`Jobdeck on ${stack.config.publicBaseUrl} (${upstream}; listening on ${hostname}:${port}, set by HOSTNAME)`);

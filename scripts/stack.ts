@@ -247,7 +247,7 @@ export function runToCompletion(
   });
 }
 
-/** Starts a long-running child (Next, a test runner) from node_modules/.bin, never through npx, so signals reach it. */
+/** Starts a long-running child (a test runner) from node_modules/.bin, never through npx, so signals reach it. */
 export function startChild(bin: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
   return spawn(path.join(BIN, bin), args, { cwd: ROOT, env, stdio: "inherit" });
 }
@@ -279,17 +279,31 @@ export async function stopChild(child: ChildProcess, graceMs = STOP_GRACE_MS): P
 }
 
 /**
- * Builds the app, then serves it with `next start` and waits until it answers /api/health. With
+ * The app's HTTP server (scripts/server.mjs: node:http in front of Next, docs/decisions/0017), in
+ * Next's dev mode or serving the production build, on the stack's HOSTNAME and PORT.
+ */
+export function startServer(mode: "dev" | "start", stack: Stack, stdio: "inherit" | "pipe" = "inherit"): ChildProcess {
+  const env: NodeJS.ProcessEnv = {
+    ...stack.env,
+    HOSTNAME: stack.config.hostname,
+    PORT: String(stack.config.port),
+    NODE_ENV: mode === "dev" ? "development" : "production",
+  };
+  return spawn(process.execPath, [path.join(ROOT, "scripts/server.mjs"), mode], {
+    cwd: ROOT,
+    env,
+    stdio: stdio === "pipe" ? ["ignore", "pipe", "pipe"] : "inherit",
+  });
+}
+
+/**
+ * Builds the app, then serves the build and waits until it answers /api/health. With
  * JOBDECK_APP_LOG set (the test profile), the server's output is also kept in that file for tests to read.
  */
 export async function startBuiltApp(stack: Stack, { build = true } = {}): Promise<ChildProcess> {
   if (build) await runToCompletion(path.join(BIN, "next"), ["build"], { env: stack.env, quiet: true });
   const logFile = stack.env.JOBDECK_APP_LOG;
-  const app = spawn(path.join(BIN, "next"), ["start", "-H", stack.config.hostname, "-p", String(stack.config.port)], {
-    cwd: ROOT,
-    env: stack.env,
-    stdio: logFile ? ["ignore", "pipe", "pipe"] : "inherit",
-  });
+  const app = startServer("start", stack, logFile ? "pipe" : "inherit");
   if (logFile) {
     fs.mkdirSync(path.dirname(logFile), { recursive: true });
     const log = fs.createWriteStream(logFile, { flags: "w" });

@@ -4,9 +4,10 @@ import "server-only";
 // commit, so listeners never hear of a change that was rolled back).
 import crypto from "node:crypto";
 import { z } from "zod";
-import { Prisma, type EventVerdict, type JobEventKind } from "@/lib/generated/prisma/client";
-import { getDb } from "@/lib/server/db";
+import { Prisma, type EventVerdict, type JobEventKind, type JobOutcome, type UpstreamJobState } from "@/lib/generated/prisma/client";
+import { getDb, withDriverTransaction } from "@/lib/server/db";
 import type { JobListFilters, JobSort } from "./api-types";
+import type { JobState } from "./state-machine";
 
 export const JOB_CHANGES_CHANNEL = "jobdeck_job_changes";
 
@@ -75,6 +76,169 @@ export async function withLockedJob<T>(jobId: string, change: (tx: Tx, job: JobW
     const job = await tx.job.findUniqueOrThrow({ where: { id: jobId }, include: jobWithFiles });
     return change(tx, job);
   });
+}
+
+// ---- One observation in one statement (callbacks and polls: the hot path) ---------------------
+
+/** The columns an observation of upstream may change, as the state machine's caller computes them. */
+export interface JobColumns {
+  state: JobState;
+  upstreamState: UpstreamJobState;
+  upstreamJobId: string;
+  type: string;
+  driveId: string | null;
+  projectId: string | null;
+  projectUrl: string | null;
+  upstreamCreatedAt: Date;
+  upstreamStoppedAt: Date | null;
+  progressLabel: string | null;
+  progressPercent: number | null;
+  progressUpdatedAt: Date | null;
+  result: Prisma.InputJsonValue | null;
+  outcome: JobOutcome | null;
+  errorMessage: string | null;
+  errorCode: string | null;
+  mediaSecondsUsed: number | null;
+  aiCreditsUsed: number | null;
+}
+
+/** Each column's name and SQL type: the only place these camelCase names meet their columns. */
+const JOB_COLUMN_SQL: Record<keyof JobColumns, [column: string, type: string]> = {
+  state: ["state", '"JobState"'],
+  upstreamState: ["upstream_state", '"UpstreamJobState"'],
+  upstreamJobId: ["upstream_job_id", "text"],
+  type: ["type", "text"],
+  driveId: ["drive_id", "text"],
+  projectId: ["project_id", "text"],
+  projectUrl: ["project_url", "text"],
+  upstreamCreatedAt: ["upstream_created_at", "timestamptz"],
+  upstreamStoppedAt: ["upstream_stopped_at", "timestamptz"],
+  progressLabel: ["progress_label", "text"],
+  progressPercent: ["progress_percent", "float8"],
+  progressUpdatedAt: ["progress_updated_at", "timestamptz"],
+  result: ["result", "jsonb"],
+  outcome: ["outcome", '"JobOutcome"'],
+  errorMessage: ["error_message", "text"],
+  errorCode: ["error_code", "text"],
+  mediaSecondsUsed: ["media_seconds_used", "float8"],
+  aiCreditsUsed: ["ai_credits_used", "float8"],
+};
+
+export interface FileResult {
+  reference: string;
+  status: "success" | "failed" | "pending";
+  durationSeconds: number | null;
+  errorMessage: string | null;
+}
+
+/** What one observation does to a job, decided in TypeScript under the row lock. */
+export interface ObservedChange {
+  /** Columns to change (the version is bumped with them); absent: only the timeline grows. */
+  job?: Partial<JobColumns>;
+  files?: FileResult[];
+  events: NewEvent[];
+  /** The job's final state for the client's callback_url (the relay outbox). */
+  relay?: { url: string; body: Prisma.InputJsonValue };
+}
+
+/** The locked job as the decision sees it, and which job already holds the upstream id it was told. */
+export type ObservedJob = JobWithFiles & { upstreamIdOwner: string | null };
+
+/**
+ * Applies one observation of upstream in four round trips: BEGIN; the job with its files, locked
+ * (FOR UPDATE), and the owner of the upstream id in one SELECT; `decide` (the state machine, in
+ * TypeScript); one statement that updates the row, writes the file results, appends the timeline
+ * (within MAX_EVENTS_PER_JOB), queues the relay and calls pg_notify; COMMIT. Straight through the
+ * driver: Prisma's interactive transaction costs more than these statements (docs/decisions/0017).
+ * Returns null when the job does not exist.
+ */
+export async function applyObservation<T>(
+  jobId: string,
+  upstreamJobId: string | null,
+  decide: (job: ObservedJob) => { change: ObservedChange; result: T },
+): Promise<T | null> {
+  return withDriverTransaction(async (client) => {
+    const { rows } = await client.query<Record<string, unknown>>(LOCK_OBSERVED_JOB, [jobId, upstreamJobId]);
+    if (rows.length === 0) return null;
+    const { upstream_id_owner: upstreamIdOwner, files, ...columns } = rows[0]!;
+    const job = { ...(camelCaseKeys(columns) as JobRow), files: files as JobWithFiles["files"], upstreamIdOwner: upstreamIdOwner as string | null };
+    const { change, result } = decide(job);
+    const { text, values } = observedChangeStatement(job, change);
+    await client.query(text, values);
+    return result;
+  });
+}
+
+const LOCK_OBSERVED_JOB = `
+  SELECT j.*,
+    (SELECT o.id FROM jobs o WHERE o.upstream_job_id = $2) AS upstream_id_owner,
+    COALESCE((
+      SELECT json_agg(json_build_object('id', f.id, 'jobId', f.job_id, 'reference', f.reference, 'sourceUrl', f.source_url,
+        'status', f.status, 'durationSeconds', f.duration_seconds, 'errorMessage', f.error_message) ORDER BY f.reference)
+      FROM job_files f WHERE f.job_id = j.id), '[]') AS files
+  FROM jobs j WHERE j.id = $1::uuid FOR UPDATE OF j`;
+
+/** The one statement of applyObservation: every write of the change, then the announcement. */
+function observedChangeStatement(job: JobRow, change: ObservedChange): { text: string; values: unknown[] } {
+  const values: unknown[] = [job.id];
+  const param = (value: unknown, type: string) => `$${values.push(value)}::${type}`;
+  // The lock is held, so the cap is decided here: the first events that fit are stored, the rest counted.
+  const room = Math.max(0, MAX_EVENTS_PER_JOB - job.storedEvents);
+  const stored = change.events.slice(0, room);
+  const dropped = change.events.length - stored.length;
+  const sets = [`stored_events = stored_events + ${stored.length}`, `dropped_events = dropped_events + ${dropped}`];
+  if (change.job) {
+    for (const [key, value] of Object.entries(change.job) as Array<[keyof JobColumns, unknown]>) {
+      if (value === undefined) continue;
+      const [column, type] = JOB_COLUMN_SQL[key];
+      sets.push(`${column} = ${param(type === "jsonb" && value !== null ? JSON.stringify(value) : value, type)}`);
+    }
+    sets.push("version = version + 1", "updated_at = now()");
+  }
+  const parts = [`updated AS (UPDATE jobs SET ${sets.join(", ")} WHERE id = $1::uuid RETURNING id, upstream_job_id, state, version)`];
+  if (change.files && change.files.length > 0) {
+    const files = change.files;
+    parts.push(`files AS (
+      INSERT INTO job_files (id, job_id, reference, status, duration_seconds, error_message)
+      SELECT gen_random_uuid(), $1::uuid, reference, status, duration_seconds, error_message
+      FROM unnest(${param(files.map((file) => file.reference), "text[]")}, ${param(files.map((file) => file.status), '"FileStatus"[]')},
+                  ${param(files.map((file) => file.durationSeconds), "float8[]")}, ${param(files.map((file) => file.errorMessage), "text[]")})
+        AS f(reference, status, duration_seconds, error_message)
+      ON CONFLICT (job_id, reference) DO UPDATE
+      SET status = EXCLUDED.status, duration_seconds = EXCLUDED.duration_seconds, error_message = EXCLUDED.error_message)`);
+  }
+  if (stored.length > 0) {
+    const events = stored.map((event) => ({
+      kind: event.kind,
+      verdict: event.verdict ?? null,
+      payload: toStorableJson(event.payload) ?? null,
+      headers: event.headers ?? null,
+      http_status: event.httpStatus ?? null,
+      message: event.message ?? null,
+    }));
+    // WITH ORDINALITY and ORDER BY: the events take their ids in the order they were decided.
+    parts.push(`events AS (
+      INSERT INTO job_events (job_id, kind, verdict, payload, headers, http_status, message)
+      SELECT $1::uuid, e.kind, e.verdict, NULLIF(e.payload, 'null'), NULLIF(e.headers, 'null'), e.http_status, e.message
+      FROM ROWS FROM (jsonb_to_recordset(${param(JSON.stringify(events), "jsonb")})
+          AS (kind "JobEventKind", verdict "EventVerdict", payload jsonb, headers jsonb, http_status int, message text))
+        WITH ORDINALITY AS e(kind, verdict, payload, headers, http_status, message, n)
+      ORDER BY e.n)`);
+  }
+  if (change.relay) {
+    parts.push(`relay AS (
+      INSERT INTO callback_relays (id, job_id, url, body)
+      VALUES (gen_random_uuid(), $1::uuid, ${param(change.relay.url, "text")}, ${param(JSON.stringify(change.relay.body), "jsonb")}))`);
+  }
+  const channel = param(JOB_CHANGES_CHANNEL, "text");
+  const text = `WITH ${parts.join(",\n")}
+    SELECT pg_notify(${channel}, json_build_object('id', id, 'upstreamJobId', upstream_job_id, 'state', state, 'version', version)::text) FROM updated`;
+  return { text, values };
+}
+
+/** A row as the driver returns it (snake_case columns) in Prisma's field names. */
+function camelCaseKeys(row: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(row).map(([key, value]) => [key.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase()), value]));
 }
 
 /** Writes a change to the job row, bumping its version, and announces it. Pair with appendEvent. */

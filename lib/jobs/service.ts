@@ -14,16 +14,16 @@ import { kickRelayWorker } from "./relay";
 import {
   appendEvent,
   appendEventAndNotify,
-  enqueueRelay,
+  applyObservation,
   findJob,
-  findJobByUpstreamId,
   insertSubmittingJob,
   isStorableAsIs,
   summarizeBody,
   toStorableJson,
   updateJob,
-  upsertFiles,
   withLockedJob,
+  type FileResult,
+  type JobColumns,
   type JobWithFiles,
   type NewEvent,
 } from "./repository";
@@ -198,35 +198,28 @@ export async function applyUpstreamJob(input: ApplyUpstreamJobInput): Promise<De
     message: message ?? `${job.job_state}${job.result ? `/${job.result.status}` : ""}: ${verdict}`,
   });
   let relayQueued = false;
-  const verdict = await withLockedJob(input.jobId, async (tx, row) => {
-    const owner = row.upstreamJobId === null ? await findJobByUpstreamId(job.job_id, tx) : null;
-    if ((row.upstreamJobId ?? job.job_id) !== job.job_id || (owner && owner.id !== row.id)) {
-      await appendEventAndNotify(tx, row, event("rejected", `names job ${job.job_id}, which is not this job`));
-      return "rejected" as const;
+  const verdict = await applyObservation(input.jobId, job.job_id, (row) => {
+    if ((row.upstreamJobId ?? job.job_id) !== job.job_id || (row.upstreamIdOwner !== null && row.upstreamIdOwner !== row.id)) {
+      return { result: "rejected" as const, change: { events: [event("rejected", `names job ${job.job_id}, which is not this job`)] } };
     }
     const progressUpdatedAt = job.progress?.last_update_at ? new Date(job.progress.last_update_at) : null;
     const decision = decideObservation(row, { state: job.job_state, progressUpdatedAt });
-    if (decision.verdict !== "applied") {
-      await appendEventAndNotify(tx, row, event(decision.verdict));
-      return decision.verdict;
-    }
-    const updated = await updateJob(tx, row.id, changesFromUpstream(row, job, decision.next));
-    await upsertFiles(tx, row.id, fileResults(row, job));
-    await appendEvent(tx, row.id, event("applied"));
-    if (decision.next === "cancelled") await appendEvent(tx, row.id, { kind: "cancelled", message: "the job was cancelled" });
-    if (isTerminal(decision.next) && row.clientCallbackUrl) {
-      const files = await tx.jobFile.findMany({ where: { jobId: row.id } });
-      const body = toUpstreamJob({ ...updated, files, upstreamJobId: job.job_id });
-      await enqueueRelay(tx, { jobId: row.id, url: row.clientCallbackUrl, body: body as Prisma.InputJsonValue });
-      relayQueued = true;
-    }
-    return "applied" as const;
+    if (decision.verdict !== "applied") return { result: decision.verdict, change: { events: [event(decision.verdict)] } };
+    const changes = changesFromUpstream(row, job, decision.next);
+    const events = [event("applied")];
+    if (decision.next === "cancelled") events.push({ kind: "cancelled", message: "the job was cancelled" });
+    // The client's callback_url hears the job as it is once this change is written.
+    const relay = isTerminal(decision.next) && row.clientCallbackUrl
+      ? { url: row.clientCallbackUrl, body: toUpstreamJob({ ...row, ...changes, upstreamJobId: job.job_id }) as Prisma.InputJsonValue }
+      : undefined;
+    relayQueued = relay !== undefined;
+    return { result: "applied" as const, change: { job: changes, files: fileResults(row, job), events, relay } };
   });
   if (relayQueued) kickRelayWorker();
   return verdict;
 }
 
-function changesFromUpstream(row: JobWithFiles, job: UpstreamJob, next: JobState): Prisma.JobUpdateInput {
+function changesFromUpstream(row: JobWithFiles, job: UpstreamJob, next: JobState): Partial<JobColumns> {
   const result = job.result;
   const outcome = result?.status === "success" || result?.status === "partial" || result?.status === "error" ? result.status : null;
   return {
@@ -252,7 +245,7 @@ function changesFromUpstream(row: JobWithFiles, job: UpstreamJob, next: JobState
         : {}),
     ...(result
       ? {
-          result: toStorableJson(result),
+          result: toStorableJson(result) ?? null,
           outcome,
           errorMessage: result.error_message ?? null,
           errorCode: result.error_code ?? null,
@@ -264,7 +257,7 @@ function changesFromUpstream(row: JobWithFiles, job: UpstreamJob, next: JobState
 }
 
 /** Per-file results of an import; when the whole import failed, files without a result failed with it. */
-function fileResults(row: JobWithFiles, job: UpstreamJob) {
+function fileResults(row: JobWithFiles, job: UpstreamJob): FileResult[] {
   const mediaStatus = job.result?.media_status;
   if (mediaStatus) {
     return Object.entries(mediaStatus).map(([reference, file]) => ({

@@ -25,7 +25,7 @@ type Handler<Params> = (context: RouteContext<Params>) => Promise<Response>;
 /** Wraps a route handler: request id, one error shape, and no stack trace or secret in any answer. */
 export function route<Params = Record<string, never>>(errorFormat: ErrorFormat, handler: Handler<Params>) {
   return async (request: NextRequest, context: { params: Promise<Params> }): Promise<Response> => {
-    const requestId = request.headers.get("x-request-id")?.slice(0, 100) || crypto.randomUUID();
+    const requestId = requestIdOf(request.headers.get("x-request-id"));
     try {
       const response = await handler({ request, params: await context.params, requestId });
       response.headers.set("x-request-id", requestId);
@@ -33,10 +33,29 @@ export function route<Params = Record<string, never>>(errorFormat: ErrorFormat, 
     } catch (error) {
       // The proxy hands Descript's own errors on untouched, so Descript clients see what they expect.
       if (error instanceof UpstreamHttpError && errorFormat === "descript") return passThrough(error, requestId);
-      const appError = toAppError(error, requestId, request);
+      const appError = toAppError(error, requestId, { method: request.method, path: request.nextUrl.pathname });
       return errorResponse(appError, { errorFormat, requestId });
     }
   };
+}
+
+/** The caller's request id when it sent a usable one, else a new one. */
+export function requestIdOf(header: string | null | undefined): string {
+  return header?.slice(0, 100) || crypto.randomUUID();
+}
+
+/**
+ * An answer as plain data, for the handlers that do not go through Next (the callback listener,
+ * docs/decisions/0017) and the ones that do alike: `toResponse` makes it a Response.
+ */
+export interface PlainAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export function toResponse(answer: PlainAnswer): Response {
+  return new Response(answer.body, { status: answer.status, headers: answer.headers });
 }
 
 const UPSTREAM_STATUS_CODES: Record<number, ErrorCode> = {
@@ -50,7 +69,7 @@ const UPSTREAM_STATUS_CODES: Record<number, ErrorCode> = {
 };
 
 /** Any error as the app reports it: known ones keep their code, anything else is logged and hidden. */
-export function toAppError(error: unknown, requestId: string, request: NextRequest): AppError {
+export function toAppError(error: unknown, requestId: string, request: { method: string; path: string }): AppError {
   if (error instanceof AppError) return error;
   if (error instanceof z.ZodError) return invalidInputFromZod(error, "request");
   if (error instanceof UpstreamHttpError) {
@@ -63,20 +82,23 @@ export function toAppError(error: unknown, requestId: string, request: NextReque
   logEvent("error", "unhandled_route_error", {
     requestId,
     method: request.method,
-    path: request.nextUrl.pathname,
+    path: request.path,
     error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
   });
   return new AppError("internal_error", "Something went wrong on our side; the request id identifies it in the logs.");
 }
 
-export function errorResponse(error: AppError, { errorFormat, requestId }: { errorFormat: ErrorFormat; requestId: string }): Response {
-  const headers = new Headers(error.options.headers);
-  headers.set("x-request-id", requestId);
+export function errorResponse(error: AppError, format: { errorFormat: ErrorFormat; requestId: string }): Response {
+  return toResponse(errorAnswer(error, format));
+}
+
+export function errorAnswer(error: AppError, { errorFormat, requestId }: { errorFormat: ErrorFormat; requestId: string }): PlainAnswer {
+  const headers: Record<string, string> = { ...error.options.headers, "x-request-id": requestId };
   if (errorFormat === "descript") {
-    headers.set("content-type", "application/json");
-    return new Response(JSON.stringify({ error: error.code, message: error.message }), { status: error.status, headers });
+    headers["content-type"] = "application/json";
+    return { status: error.status, headers, body: JSON.stringify({ error: error.code, message: error.message }) };
   }
-  headers.set("content-type", "application/problem+json");
+  headers["content-type"] = "application/problem+json";
   const body = {
     type: "about:blank",
     title: error.code.replaceAll("_", " "),
@@ -86,7 +108,7 @@ export function errorResponse(error: AppError, { errorFormat, requestId }: { err
     requestId,
     ...(error.options.invalidParams ? { invalidParams: error.options.invalidParams } : {}),
   };
-  return new Response(JSON.stringify(body), { status: error.status, headers });
+  return { status: error.status, headers, body: JSON.stringify(body) };
 }
 
 function passThrough(error: UpstreamHttpError, requestId: string): Response {
@@ -106,37 +128,50 @@ export const MAX_JSON_DEPTH = 64;
 
 const globalForBodies = globalThis as typeof globalThis & { jobdeckBodiesInFlight?: number };
 
+/** What readBody needs of a request, whichever server received it. */
+export interface IncomingBody {
+  /** The content-length header as sent, if any. */
+  declaredLength: string | null;
+  /** The body as it arrives (a node:http request becomes one with Readable.toWeb). */
+  body: ReadableStream<Uint8Array> | null;
+}
+
+/** readBody for a route handler's Request. */
+export function readBodyText(request: Request, maxBytes = MAX_JSON_BODY_BYTES): Promise<string> {
+  return readBody({ declaredLength: request.headers.get("content-length"), body: request.body }, maxBytes);
+}
+
 /**
  * Reads the raw body, refusing more than `maxBytes` without buffering the excess, and cutting a
  * body that has not arrived in full within BODY_READ_TIMEOUT_SECONDS (a trickle holds no socket).
  * When MAX_BODIES_IN_FLIGHT are already being read, answers 503 at once: the sender retries.
  */
-export async function readBodyText(request: Request, maxBytes = MAX_JSON_BODY_BYTES): Promise<string> {
-  const declared = Number(request.headers.get("content-length") ?? "0");
+export async function readBody({ declaredLength, body }: IncomingBody, maxBytes = MAX_JSON_BODY_BYTES): Promise<string> {
+  const declared = Number(declaredLength ?? "0");
   if (declared > maxBytes) throw tooLarge(maxBytes);
-  if (!request.body) return "";
+  if (!body) return "";
   const inFlight = globalForBodies.jobdeckBodiesInFlight ?? 0;
   if (inFlight >= MAX_BODIES_IN_FLIGHT) {
     throw new AppError("service_unavailable", "Too many requests are being received; please retry.", { headers: { "retry-after": "1" } });
   }
   globalForBodies.jobdeckBodiesInFlight = inFlight + 1;
-  const reader = request.body.getReader();
+  const reader = body.getReader();
   const timeoutMs = getEnv().bodyReadTimeoutMs;
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new AppError("request_timeout", `The request body did not arrive within ${timeoutMs / 1000} s.`)), timeoutMs);
   });
   try {
-    const chunks: Uint8Array[] = [];
+    const parts: Uint8Array[] = [];
     let size = 0;
     for (;;) {
       const { done, value } = await Promise.race([reader.read(), timedOut]);
       if (done) break;
       size += value.byteLength;
       if (size > maxBytes) throw tooLarge(maxBytes);
-      chunks.push(value);
+      parts.push(value);
     }
-    return Buffer.concat(chunks).toString("utf8");
+    return Buffer.concat(parts).toString("utf8");
   } catch (error) {
     await reader.cancel().catch(() => {});
     throw error;

@@ -12,12 +12,16 @@ export interface SeededJob {
   upstreamJobId: string;
 }
 
-/** Running jobs written straight to the table, created long ago so they stay off the list's first page. */
+/**
+ * Running jobs written straight to the table, created long ago so they stay off the list's first
+ * page. Upstream has never heard of them, so their first poll is a day away: the in-app worker would
+ * otherwise end them as unknown upstream in the middle of a run, and later callbacks would be stale.
+ */
 export async function seedRunningJobs(db: pg.Pool, count: number, label: string): Promise<SeededJob[]> {
   const { rows } = await db.query<{ id: string; upstream_job_id: string }>(
-    `INSERT INTO jobs (id, upstream_job_id, type, state, upstream_state, request, submitted_by, project_name, upstream_created_at, created_at, updated_at)
+    `INSERT INTO jobs (id, upstream_job_id, type, state, upstream_state, request, submitted_by, project_name, upstream_created_at, created_at, updated_at, next_poll_at)
      SELECT gen_random_uuid(), gen_random_uuid()::text, 'import/project_media', 'running', 'running', '{}', 'bench', $2 || ' ' || n,
-            '2020-01-01T00:00:00Z', '2020-01-01T00:00:00Z'::timestamptz + n * interval '1 ms', now()
+            '2020-01-01T00:00:00Z', '2020-01-01T00:00:00Z'::timestamptz + n * interval '1 ms', now(), now() + interval '1 day'
      FROM generate_series(1, $1::int) AS n RETURNING id, upstream_job_id`,
     [count, label],
   );

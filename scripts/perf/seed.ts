@@ -24,7 +24,7 @@ export async function seedJobList(db: pg.Pool, jobs: number): Promise<{ seconds:
     // One second apart, ending now; 5% cancelled, 2% running, the rest stopped.
     await client.query(
       `INSERT INTO jobs (id, upstream_job_id, type, state, upstream_state, outcome, project_id, project_name,
-                         progress_label, progress_percent, request, submitted_by, created_at, updated_at)
+                         progress_label, progress_percent, request, submitted_by, created_at, updated_at, next_poll_at)
        SELECT gen_random_uuid(), gen_random_uuid()::text,
               (ARRAY['import/project_media', 'agent', 'publish'])[1 + n % 3],
               s.state::"JobState", s.state::"UpstreamJobState",
@@ -32,7 +32,9 @@ export async function seedJobList(db: pg.Pool, jobs: number): Promise<{ seconds:
               md5('project ' || (n / 10))::uuid::text,
               'Project ' || lpad((n / 10)::text, 7, '0') || ' ' || (ARRAY['interview', 'podcast', 'launch video', 'webinar', 'town hall'])[1 + (n / 10) % 5],
               CASE WHEN s.state = 'running' THEN 'Transcribing' END, CASE WHEN s.state = 'running' THEN 40 END,
-              '{}', 'bench', now() - ($1::int - n) * interval '1 second', now() - ($1::int - n) * interval '1 second'
+              '{}', 'bench', now() - ($1::int - n) * interval '1 second', now() - ($1::int - n) * interval '1 second',
+              -- Upstream never heard of the running ones: their polls wait a day, off the budget the bench measures.
+              CASE WHEN s.state = 'running' THEN now() + interval '1 day' END
        FROM generate_series(1, $1::int) AS n,
             LATERAL (SELECT CASE WHEN n % 20 = 0 THEN 'cancelled' WHEN n % 50 = 1 THEN 'running' ELSE 'stopped' END AS state) AS s`,
       [jobs],

@@ -187,4 +187,16 @@ describe("callbacks from Descript", () => {
     expect(a.job).toMatchObject({ state: "stopped", outcome: "success", progress_label: null });
     expect(await comparable(reversed.localId)).toEqual(a);
   });
+
+  it("are answered by the node:http listener in front of Next, while other methods on the path stay Next's", async () => {
+    // Next marks each of its answers with its router's Vary header; the listener's answers do not carry it.
+    const path = `${appUrl}/api/callbacks/descript/${signCallbackToken(crypto.randomUUID(), "y".repeat(40))}`;
+    const listened = await fetch(path, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    expect(listened.status).toBe(401);
+    expect(listened.headers.get("vary") ?? "").not.toMatch(/rsc/);
+    expect(listened.headers.get("x-request-id")).toBeTruthy();
+    const byNext = await fetch(path, { method: "PUT" });
+    expect(byNext.status).toBe(405);
+    expect(byNext.headers.get("vary") ?? "").toMatch(/rsc/);
+  });
 });

@@ -12,7 +12,7 @@ export const POST = route("problem", async ({ request, requestId }) => {
     reason,
     requestedBy: "console",
     describeError: (error) => {
-      const appError = toAppError(error, requestId, request);
+      const appError = toAppError(error, requestId, { method: request.method, path: request.nextUrl.pathname });
       return { code: appError.code, status: appError.status, detail: appError.message };
     },
   });

@@ -1,31 +1,20 @@
 // POST /api/callbacks/descript/{token} — Descript (or the sandbox), with the URL Jobdeck gave it.
-import { z } from "zod";
-import { authenticateCallback, receiveCallback } from "@/lib/jobs/callbacks";
-import { AppError } from "@/lib/server/errors";
-import { logEvent } from "@/lib/server/log";
-import { json, parseParams, readBodyText, route } from "@/lib/server/route";
-
-/**
- * A final import callback carries one result per file: 20,000 files (the add_media cap) with long
- * names and error messages fit in 8 MiB (docs/decisions/0013).
- */
-const MAX_CALLBACK_BODY_BYTES = 8 * 1024 * 1024;
+// `npm run dev` and `npm start` answer this path in the plain node:http listener in front of Next
+// (lib/server/callback-listener.ts); this route serves it when Next runs alone (`next dev`,
+// `next start`). Both are the same function (docs/decisions/0017).
+import { answerCallback } from "@/lib/jobs/callbacks";
+import { requestIdOf, toResponse } from "@/lib/server/route";
 
 export const dynamic = "force-dynamic";
 
-export const POST = route<{ token: string }>("problem", async ({ request, params, requestId }) => {
-  const { token } = parseParams(params, z.object({ token: z.string().max(200) }));
-  // The token first: a forged callback is refused (and logged) whatever its body.
-  const jobId = authenticateCallback({ token, headers: request.headers, requestId });
-  const bodyText = await readBodyText(request, MAX_CALLBACK_BODY_BYTES);
-  try {
-    const verdict = await receiveCallback({ jobId, bodyText, headers: request.headers });
-    // Every verdict is a 2xx: a duplicate, stale or rejected delivery is handled, and a retry would not help.
-    return json({ received: true, verdict });
-  } catch (error) {
-    if (error instanceof AppError) throw error;
-    logEvent("error", "callback_not_stored", { requestId, jobId, error: (error as Error).message });
-    // The database (or anything else) failed: nothing was written, so ask Descript to retry.
-    throw new AppError("database_unavailable", "The callback could not be stored; please retry.");
-  }
-});
+export async function POST(request: Request, context: { params: Promise<{ token: string }> }): Promise<Response> {
+  const { token } = await context.params;
+  const answer = await answerCallback({
+    token,
+    headers: request.headers,
+    requestId: requestIdOf(request.headers.get("x-request-id")),
+    declaredLength: request.headers.get("content-length"),
+    body: request.body,
+  });
+  return toResponse(answer);
+}

@@ -1,0 +1,49 @@
+// The HTTP server of `npm run dev` and `npm start` (docs/decisions/0017): node:http in front, Next
+// behind. Descript's callbacks are answered by the app's own listener (lib/server/callback-listener.ts),
+// which the instance's start-up registers once Next has loaded it; every other request, and the
+// dev server's websocket upgrades (HMR), go to Next. Started by scripts/run.ts and scripts/stack.ts
+// with HOSTNAME and PORT set: `node scripts/server.mjs dev|start`.
+import http from "node:http";
+import path from "node:path";
+import next from "next";
+
+const mode = process.argv[2];
+if (mode !== "dev" && mode !== "start") {
+  process.stderr.write("usage: node scripts/server.mjs dev|start\n");
+  process.exit(2);
+}
+const hostname = process.env.HOSTNAME || "127.0.0.1";
+const port = Number(process.env.PORT || 3000);
+const CALLBACK_LISTENER_KEY = Symbol.for("jobdeck.callbackListener");
+/** How long requests in flight may finish after SIGTERM or SIGINT (the launcher waits 10 s in all). */
+const DRAIN_MS = 5_000;
+
+const server = http.createServer();
+// With httpServer, Next attaches its own upgrade handler (dev HMR) to this server.
+const app = next({ dev: mode === "dev", dir: path.resolve(import.meta.dirname, ".."), hostname, port, httpServer: server });
+await app.prepare();
+const handleByNext = app.getRequestHandler();
+
+server.on("request", (request, response) => {
+  const handleCallback = globalThis[CALLBACK_LISTENER_KEY];
+  if (handleCallback?.(request, response)) return;
+  handleByNext(request, response).catch((error) => {
+    console.error(error);
+    if (!response.headersSent) response.writeHead(500);
+    response.end();
+  });
+});
+server.listen(port, hostname);
+
+// Stops taking requests, lets those in flight finish for a while, then exits as Next's own server
+// does (128 + the signal's number), so the launcher sees a signal's end.
+for (const [signal, code] of [["SIGTERM", 143], ["SIGINT", 130]]) {
+  process.once(signal, () => {
+    const drained = new Promise((resolve) => server.close(resolve));
+    server.closeIdleConnections();
+    const deadline = new Promise((resolve) => setTimeout(resolve, DRAIN_MS).unref());
+    void Promise.race([drained, deadline])
+      .then(() => app.close())
+      .finally(() => process.exit(code));
+  });
+}
