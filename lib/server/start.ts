@@ -37,6 +37,10 @@ export async function startServerInstance(): Promise<void> {
  * altogether. Listeners added later (open change streams end) still run at once.
  */
 function runBeforeNextStops(stop: () => Promise<unknown>): void {
+  // Once per process: were instrumentation to run again, it would wrap this wrapper.
+  const globalForStop = globalThis as typeof globalThis & { jobdeckStopsBeforeNext?: boolean };
+  if (globalForStop.jobdeckStopsBeforeNext) return;
+  globalForStop.jobdeckStopsBeforeNext = true;
   let stopping: Promise<unknown> | undefined;
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
     const nextsOwn = process.listeners(signal) as Array<(signal: NodeJS.Signals) => void>;

@@ -65,9 +65,10 @@ describe("workers sharing one database", () => {
     const workerId = await workerIdOf(run);
     const jobs = await Promise.all(Array.from({ length: 12 }, () => submitImport(uniqueName("sigterm #stall"), { "a.mp4": media("a.mp4") })));
     const ids = jobs.map((job) => job.localId);
-    // Upstream asked everyone to wait a minute: claimed polls wait in the budget, in flight.
+    // Upstream asked everyone to wait 20 s, far longer than the worker's 5 s grace: claimed polls
+    // wait in the budget, in flight, and must be given back unfinished.
     await withDatabase((db) =>
-      db.query("UPDATE upstream_budget SET blocked_until = now() + interval '1 minute', refilled_at = now() + interval '1 minute', tokens = 0 WHERE id = 1"),
+      db.query("UPDATE upstream_budget SET blocked_until = now() + interval '20 seconds', refilled_at = now() + interval '20 seconds', tokens = 0 WHERE id = 1"),
     );
     await withDatabase((db) => db.query("UPDATE jobs SET next_poll_at = now() WHERE id = ANY($1::uuid[])", [ids]));
     const heldBy = () => withDatabase(async (db) => Number((await db.query("SELECT count(*) FROM jobs WHERE leased_by = $1", [workerId])).rows[0].count));
@@ -88,9 +89,10 @@ describe("workers sharing one database", () => {
     const workerId = await instance.workerId();
     const jobs = await Promise.all(Array.from({ length: 12 }, () => submitImport(uniqueName("web sigterm #stall #drop"), { "a.mp4": media("a.mp4") })));
     const ids = jobs.map((job) => job.localId);
-    // Upstream asked everyone to wait a minute: claimed polls wait in the budget, in flight.
+    // Upstream asked everyone to wait 20 s, far longer than the worker's 5 s grace: claimed polls
+    // wait in the budget, in flight, and must be given back unfinished.
     await withDatabase((db) =>
-      db.query("UPDATE upstream_budget SET blocked_until = now() + interval '1 minute', refilled_at = now() + interval '1 minute', tokens = 0 WHERE id = 1"),
+      db.query("UPDATE upstream_budget SET blocked_until = now() + interval '20 seconds', refilled_at = now() + interval '20 seconds', tokens = 0 WHERE id = 1"),
     );
     await withDatabase((db) => db.query("UPDATE jobs SET next_poll_at = now() WHERE id = ANY($1::uuid[])", [ids]));
     const heldBy = () =>

@@ -158,4 +158,22 @@ describe("the expiry sweep", () => {
     expect(left).toBe(0);
     await fetch(`${appUrl}/api/jobs/${localId}/cancel`, { method: "POST" });
   }, 600_000);
+
+  it("prunes rollups older than ROLLUP_RETENTION_DAYS (400 days) and keeps the younger ones", async () => {
+    const type = uniqueName("rollup-probe");
+    const days = await withDatabase(async (db) =>
+      (await db.query<{ age: number; day: string }>(
+        `INSERT INTO job_rollups (day, type, outcome, jobs) SELECT current_date - age, $1, 'success', 1 FROM unnest(ARRAY[399, 400, 401]) AS age
+         RETURNING current_date - day AS age, to_char(day, 'YYYY-MM-DD') AS day`,
+        [type],
+      )).rows,
+    );
+    expect(days).toHaveLength(3);
+    const run = await runSweep();
+    expect(run?.error).toBeNull();
+    expect(run?.rollupsPruned).toBeGreaterThanOrEqual(1);
+    const left = await withDatabase(async (db) =>
+      (await db.query<{ age: number }>("SELECT current_date - day AS age FROM job_rollups WHERE type = $1 ORDER BY 1", [type])).rows.map((row) => row.age));
+    expect(left).toEqual([399, 400]);
+  });
 });
