@@ -1,5 +1,6 @@
 // The expiry sweep: `npm run sweep` beside the running app, and a sweep of 100,000 jobs while
-// callbacks go on. Jobs age by moving their created_at back, the clock the sweep reads.
+// callbacks go on. Jobs age by moving their created_at back, the clock the sweep reads (Jobdeck's
+// own, not the sandbox's: docs/decisions/0014 says why).
 import { describe, expect, it } from "vitest";
 import { signCallbackToken } from "@/lib/jobs/callback-token";
 import { runSweep } from "@/lib/worker/sweep";
