@@ -15,8 +15,12 @@ if (mode !== "dev" && mode !== "start") {
 const hostname = process.env.HOSTNAME || "127.0.0.1";
 const port = Number(process.env.PORT || 3000);
 const CALLBACK_LISTENER_KEY = Symbol.for("jobdeck.callbackListener");
-/** How long requests in flight may finish after SIGTERM or SIGINT (the launcher waits 10 s in all). */
-const DRAIN_MS = 5_000;
+const BACKGROUND_STOP_KEY = Symbol.for("jobdeck.stopBackgroundWork");
+/**
+ * How long requests in flight may finish, and the worker stop (its 5 s grace and one release query),
+ * after SIGTERM or SIGINT: inside the launcher's 10 s before SIGKILL (scripts/stack.ts stopChild).
+ */
+const STOP_LIMIT_MS = 7_000;
 
 const server = http.createServer();
 // With httpServer, Next attaches its own upgrade handler (dev HMR) to this server.
@@ -35,14 +39,17 @@ server.on("request", (request, response) => {
 });
 server.listen(port, hostname);
 
-// Stops taking requests, lets those in flight finish for a while, then exits as Next's own server
-// does (128 + the signal's number), so the launcher sees a signal's end.
+// Stops taking requests and the instance's background work (lib/server/start.ts), lets requests in
+// flight finish for a while, then exits as Next's own server does (128 + the signal's number), so
+// the launcher sees a signal's end. Open change streams end on the signal by themselves.
 for (const [signal, code] of [["SIGTERM", 143], ["SIGINT", 130]]) {
   process.once(signal, () => {
     const drained = new Promise((resolve) => server.close(resolve));
     server.closeIdleConnections();
-    const deadline = new Promise((resolve) => setTimeout(resolve, DRAIN_MS).unref());
-    void Promise.race([drained, deadline])
+    const stopBackgroundWork = globalThis[BACKGROUND_STOP_KEY];
+    const stopped = stopBackgroundWork ? stopBackgroundWork().catch(() => {}) : Promise.resolve();
+    const deadline = new Promise((resolve) => setTimeout(resolve, STOP_LIMIT_MS).unref());
+    void Promise.race([Promise.all([drained, stopped]), deadline])
       .then(() => app.close())
       .finally(() => process.exit(code));
   });

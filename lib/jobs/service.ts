@@ -139,6 +139,9 @@ async function recordCreateAnswer(jobId: string, answer: CreateJobResponse): Pro
       driveId: job.driveId ?? answer.drive_id ?? null,
       projectId: job.projectId ?? answer.project_id ?? null,
       projectUrl: job.projectUrl ?? answer.project_url ?? null,
+      // The answer is the job's first look: the worker schedules it afresh from here (one put on the
+      // schedule while its create was in flight was being watched for a lost create, not polled).
+      nextPollAt: null,
       ...(decision.verdict === "applied" ? { state: decision.next, upstreamState: "queued" } : {}),
     });
     await appendEvent(tx, jobId, {

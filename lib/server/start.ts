@@ -22,7 +22,18 @@ export async function startServerInstance(): Promise<void> {
   startRelayWorker();
   if (getEnv().worker.isEnabled) {
     const worker = startWorker();
-    // Best effort: the server exits on SIGTERM and SIGINT by itself; what this cannot release, the leases return.
-    for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => void worker.stop().catch(() => {}));
+    registerBackgroundStop(() => worker.stop());
   }
+}
+
+/**
+ * Where the HTTP server in front of Next (scripts/server.mjs) finds what to stop on SIGTERM or SIGINT
+ * before it exits: handed over through the process's globals, like the callback listener, because
+ * the server loads none of the app's modules. It stops the worker (in-flight polls finish, the rest
+ * of its claims go back at once) while requests in flight drain.
+ */
+export const BACKGROUND_STOP_KEY = Symbol.for("jobdeck.stopBackgroundWork");
+
+function registerBackgroundStop(stop: () => Promise<unknown>): void {
+  (globalThis as Record<symbol, unknown>)[BACKGROUND_STOP_KEY] = stop;
 }

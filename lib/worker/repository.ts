@@ -89,9 +89,15 @@ export async function releaseJob({ jobId, workerId, delaySeconds, polled }: { jo
     WHERE id = ${jobId}::uuid AND leased_by = ${workerId}`;
 }
 
-/** Gives back every claim a stopping worker still holds; they are due again at once. */
+/**
+ * Gives back every claim a stopping worker still holds. They are due again after the 3-second
+ * floor, not at once: a poll of theirs may still be on its way while the process closes.
+ */
 export function releaseAllClaims(workerId: string): Promise<number> {
-  return getDb().$executeRaw`UPDATE jobs SET leased_by = NULL, lease_until = NULL WHERE leased_by = ${workerId}`;
+  return getDb().$executeRaw`
+    UPDATE jobs SET leased_by = NULL, lease_until = NULL,
+      next_poll_at = greatest(next_poll_at, clock_timestamp() + make_interval(secs => ${MIN_POLL_INTERVAL_SECONDS}))
+    WHERE leased_by = ${workerId}`;
 }
 
 /**

@@ -14,8 +14,11 @@ import { DEFAULT_TYPICAL_SECONDS, farLongerSeconds, firstPollDelaySeconds } from
 import { runSweep } from "./sweep";
 
 const LEASE_SECONDS = 60;
-/** How long a stopping worker lets its in-flight work finish before it gives the claims back. */
-const STOP_GRACE_MS = 10_000;
+/**
+ * How long a stopping worker lets its in-flight work finish before it gives the claims back: short
+ * enough that, inside a web instance, Next still has time to close before the launcher's SIGKILL.
+ */
+const STOP_GRACE_MS = 5_000;
 const TYPICAL_REFRESH_MS = 10_000;
 
 export interface Worker {

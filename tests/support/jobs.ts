@@ -2,8 +2,9 @@
 import type { JobDetail } from "@/lib/jobs/api-types";
 import { appUrl, consoleApi, waitFor, withDatabase } from "./stack";
 
-export async function proxyPost(path: string, body: unknown): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
-  const response = await fetch(`${appUrl}/api/v1${path}`, {
+/** `instanceUrl`: another app instance than the stack's (tests/support/instance.ts). */
+export async function proxyPost(path: string, body: unknown, { instanceUrl = appUrl } = {}): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
+  const response = await fetch(`${instanceUrl}/api/v1${path}`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: typeof body === "string" ? body : JSON.stringify(body),

@@ -67,6 +67,12 @@ describe("the shared upstream budget", () => {
     const creates = after.filter((request) => request.method === "POST");
     expect(creates).toHaveLength(5);
     for (const create of creates) expect(create.received_at - throttled!.answered_at).toBeGreaterThanOrEqual(1_800);
+    // About 2 s, not more: the shared hold is exactly the Retry-After (not a backoff, not a
+    // rate-limit window), and the first caller goes soon after it ends.
+    const hold = await withDatabase(async (db) =>
+      Number((await db.query("SELECT extract(epoch FROM blocked_until - last_429_at) * 1000 AS ms FROM upstream_budget WHERE id = 1")).rows[0].ms));
+    expect(hold).toBeCloseTo(2_000, -1);
+    expect(Math.min(...creates.map((create) => create.received_at)) - throttled!.answered_at).toBeLessThan(5_000);
 
     const status = await consoleApi<{ budget: { last429At: string | null } }>("/api/status");
     expect(status.body.budget.last429At).not.toBeNull();

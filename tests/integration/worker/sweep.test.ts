@@ -1,5 +1,6 @@
 // The expiry sweep: `npm run sweep` beside the running app, and a sweep of 100,000 jobs while
-// callbacks go on. Jobs age by moving their created_at back, the clock the sweep reads.
+// callbacks go on. Jobs age by moving their created_at back, the clock the sweep reads (Jobdeck's
+// own, not the sandbox's: docs/decisions/0014 says why).
 import { describe, expect, it } from "vitest";
 import { signCallbackToken } from "@/lib/jobs/callback-token";
 import { runSweep } from "@/lib/worker/sweep";
@@ -133,7 +134,7 @@ describe("the expiry sweep", () => {
     const token = signCallbackToken(localId, callbackSecret);
     let isSweeping = true;
     const sweeping = runSweep().finally(() => (isSweeping = false));
-    const answers: Array<{ status: number; verdict: string }> = [];
+    const answers: Array<{ status: number; verdict: string; duringSweep: boolean }> = [];
     for (let percent = 1; isSweeping || answers.length < 3; percent++) {
       const response = await fetch(`${appUrl}/api/callbacks/descript/${token}`, {
         method: "POST",
@@ -146,14 +147,34 @@ describe("the expiry sweep", () => {
           progress: { label: "Transcribing", percent: Math.min(percent, 99), last_update_at: new Date(Date.now() + percent).toISOString() },
         }),
       });
-      answers.push({ status: response.status, ...((await response.json()) as { verdict: string }) });
+      answers.push({ status: response.status, ...((await response.json()) as { verdict: string }), duringSweep: isSweeping });
     }
     const run = await sweeping;
     expect(run?.error).toBeNull();
     expect(run?.jobsDeleted).toBeGreaterThanOrEqual(100_000);
     expect(answers.every((answer) => answer.status === 200 && answer.verdict === "applied")).toBe(true);
+    // Accepted while the sweep ran, not merely after it: the sweep never held them up for long.
+    expect(answers.filter((answer) => answer.duringSweep).length).toBeGreaterThanOrEqual(10);
     const left = await withDatabase(async (db) => Number((await db.query("SELECT count(*) FROM jobs WHERE submitted_by = 'sweep-seed'")).rows[0].count));
     expect(left).toBe(0);
     await fetch(`${appUrl}/api/jobs/${localId}/cancel`, { method: "POST" });
   }, 600_000);
+
+  it("prunes rollups older than ROLLUP_RETENTION_DAYS (400 days) and keeps the younger ones", async () => {
+    const type = uniqueName("rollup-probe");
+    const days = await withDatabase(async (db) =>
+      (await db.query<{ age: number; day: string }>(
+        `INSERT INTO job_rollups (day, type, outcome, jobs) SELECT current_date - age, $1, 'success', 1 FROM unnest(ARRAY[399, 400, 401]) AS age
+         RETURNING current_date - day AS age, to_char(day, 'YYYY-MM-DD') AS day`,
+        [type],
+      )).rows,
+    );
+    expect(days).toHaveLength(3);
+    const run = await runSweep();
+    expect(run?.error).toBeNull();
+    expect(run?.rollupsPruned).toBeGreaterThanOrEqual(1);
+    const left = await withDatabase(async (db) =>
+      (await db.query<{ age: number }>("SELECT current_date - day AS age FROM job_rollups WHERE type = $1 ORDER BY 1", [type])).rows.map((row) => row.age));
+    expect(left).toEqual([399, 400]);
+  });
 });
