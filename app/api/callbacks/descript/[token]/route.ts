@@ -1,4 +1,5 @@
 // POST /api/callbacks/descript/{token} — Descript (or the sandbox), with the URL Jobdeck gave it.
+// Public: the per-submission token in the URL is the only credential (docs/decisions/0006).
 import { z } from "zod";
 import { authenticateCallback, receiveCallback } from "@/lib/jobs/callbacks";
 import { AppError } from "@/lib/server/errors";
@@ -13,7 +14,7 @@ const MAX_CALLBACK_BODY_BYTES = 8 * 1024 * 1024;
 
 export const dynamic = "force-dynamic";
 
-export const POST = route<{ token: string }>("problem", async ({ request, params, requestId }) => {
+export const POST = route<{ token: string }>({ format: "problem", access: "public" }, async ({ request, params, requestId }) => {
   const { token } = parseParams(params, z.object({ token: z.string().max(200) }));
   // The token first: a forged callback is refused (and logged) whatever its body.
   const jobId = authenticateCallback({ token, headers: request.headers, requestId });

@@ -1,0 +1,73 @@
+import "server-only";
+// API keys for programs: `Authorization: Bearer jdk_…`. A key is 32 random bytes, so its SHA-256 is
+// all that needs keeping (no slow hash: nothing to guess); the key itself is shown once.
+import crypto from "node:crypto";
+import { getDb } from "@/lib/server/db";
+import type { Role } from "./permissions";
+
+const KEY_PREFIX = "jdk_";
+/** last_used_at is written at most this often per key, so a busy script does not write on every call. */
+const LAST_USED_PRECISION_MS = 60_000;
+
+export interface ApiKeySummary {
+  id: string;
+  name: string;
+  role: Role;
+  prefix: string;
+  createdBy: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+export function hashKey(key: string): string {
+  return crypto.createHash("sha256").update(key).digest("hex");
+}
+
+export function looksLikeApiKey(token: string): boolean {
+  return token.startsWith(KEY_PREFIX);
+}
+
+/** Creates a key; the answer is the only place the key itself ever appears. */
+export async function createApiKey({ name, role, createdBy }: { name: string; role: Role; createdBy: string }): Promise<{ key: string; summary: ApiKeySummary }> {
+  const key = `${KEY_PREFIX}${crypto.randomBytes(32).toString("base64url")}`;
+  const row = await getDb().apiKey.create({ data: { name, role, createdBy, hash: hashKey(key), prefix: key.slice(0, KEY_PREFIX.length + 6) } });
+  return { key, summary: toSummary(row) };
+}
+
+export async function listApiKeys(): Promise<ApiKeySummary[]> {
+  const rows = await getDb().apiKey.findMany({ orderBy: [{ revokedAt: { sort: "desc", nulls: "first" } }, { createdAt: "desc" }] });
+  return rows.map(toSummary);
+}
+
+/** Revoked keys stay listed (who made them, when they were last used); they stop working at once. */
+export async function revokeApiKey(id: string): Promise<ApiKeySummary | null> {
+  const db = getDb();
+  await db.apiKey.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: new Date() } });
+  const row = await db.apiKey.findUnique({ where: { id } });
+  return row ? toSummary(row) : null;
+}
+
+/** The live key with this secret, or null; notes its use. */
+export async function findLiveKey(key: string): Promise<{ id: string; name: string; role: Role } | null> {
+  const db = getDb();
+  const row = await db.apiKey.findUnique({ where: { hash: hashKey(key) } });
+  if (!row || row.revokedAt) return null;
+  if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > LAST_USED_PRECISION_MS) {
+    await db.apiKey.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } });
+  }
+  return { id: row.id, name: row.name, role: row.role };
+}
+
+function toSummary(row: { id: string; name: string; role: Role; prefix: string; createdBy: string; createdAt: Date; lastUsedAt: Date | null; revokedAt: Date | null }): ApiKeySummary {
+  return {
+    id: row.id,
+    name: row.name,
+    role: row.role,
+    prefix: row.prefix,
+    createdBy: row.createdBy,
+    createdAt: row.createdAt.toISOString(),
+    lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
+    revokedAt: row.revokedAt?.toISOString() ?? null,
+  };
+}
