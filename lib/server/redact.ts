@@ -44,7 +44,7 @@ export function redactText(text: string): string {
 function knownSecrets(): string[] {
   try {
     const env = getEnv();
-    return [env.descriptApiToken, env.callbackSecret, env.sandbox.token, process.env.JOBDECK_DEMO_PASSWORD];
+    return [env.descriptApiToken, env.callbackSecret, env.sandbox.token, process.env.JOBDECK_DEMO_PASSWORD].filter((secret): secret is string => Boolean(secret));
   } catch {
     return [];
   }
