@@ -72,3 +72,22 @@ export function findPersonByEmail(email: string) {
 function toSummary(row: { id: string; name: string; email: string; role: Role; disabledAt: Date | null; createdAt: Date }): PersonSummary {
   return { id: row.id, name: row.name, email: row.email, role: row.role, disabledAt: row.disabledAt?.toISOString() ?? null, createdAt: row.createdAt.toISOString() };
 }
+
+export const DEMO_ADMIN_EMAIL = "admin@jobdeck.local";
+
+/**
+ * Sandbox quick start: the launcher's demo admin, created when missing; its password follows
+ * JOBDECK_DEMO_PASSWORD (or the launcher's generated one) when they differ.
+ */
+export async function ensureDemoAdmin(password: string): Promise<"created" | "updated" | "unchanged"> {
+  const existing = await findPersonByEmail(DEMO_ADMIN_EMAIL);
+  if (!existing) {
+    await createPerson({ name: "Demo admin", email: DEMO_ADMIN_EMAIL, password, role: "admin" });
+    return "created";
+  }
+  const context = await getAuth().$context;
+  const account = await getDb().account.findFirst({ where: { userId: existing.id, providerId: "credential" } });
+  if (account?.password && (await context.password.verify({ hash: account.password, password }))) return "unchanged";
+  await setPassword(existing.id, password);
+  return "updated";
+}

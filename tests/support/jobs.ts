@@ -1,13 +1,13 @@
 // Shortcuts for the job-core tests: submit through the proxy, read through the console API.
 import type { JobDetail } from "@/lib/jobs/api-types";
-import { appUrl, consoleApi, waitFor, withDatabase } from "./stack";
+import { appFetch, consoleApi, waitFor, withDatabase, type As } from "./stack";
 
-export async function proxyPost(path: string, body: unknown): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
-  const response = await fetch(`${appUrl}/api/v1${path}`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: typeof body === "string" ? body : JSON.stringify(body),
-  });
+export async function proxyPost(path: string, body: unknown, options?: { as?: As }): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
+  const response = await appFetch(
+    `/api/v1${path}`,
+    { method: "POST", headers: { "content-type": "application/json" }, body: typeof body === "string" ? body : JSON.stringify(body) },
+    options,
+  );
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : {}, headers: response.headers };
 }

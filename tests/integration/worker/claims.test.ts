@@ -1,7 +1,7 @@
 // Several workers on one database: the app's own and `npm run worker` processes beside it.
 import { afterAll, describe, expect, it } from "vitest";
 import { submitImport } from "../../support/jobs";
-import { appUrl, uniqueName, waitFor, withDatabase } from "../../support/stack";
+import { appFetch, uniqueName, waitFor, withDatabase } from "../../support/stack";
 import { resetBudget, sandboxRequests, startScript, type ScriptRun } from "../../support/worker";
 
 const media = (name: string) => `https://media.example.com/${name}`;
@@ -24,7 +24,7 @@ async function workerIdOf(run: ScriptRun): Promise<string> {
 }
 
 async function cancelAll(ids: string[]) {
-  for (const id of ids) await fetch(`${appUrl}/api/jobs/${id}/cancel`, { method: "POST" });
+  for (const id of ids) await appFetch(`/api/jobs/${id}/cancel`, { method: "POST" });
 }
 
 describe("workers sharing one database", () => {

@@ -5,6 +5,7 @@ import { signInBodySchema } from "@/lib/auth/api-types";
 import { getAuth } from "@/lib/auth/auth";
 import { findPersonByEmail } from "@/lib/auth/people";
 import { clearFailedSignIns, recordFailedSignIn, secondsUntilSignInAllowed } from "@/lib/auth/throttle";
+import { getEnv } from "@/lib/server/env";
 import { AppError } from "@/lib/server/errors";
 import { logEvent } from "@/lib/server/log";
 import { json, parseJsonText, readBodyText, route } from "@/lib/server/route";
@@ -13,9 +14,9 @@ export const dynamic = "force-dynamic";
 
 const WRONG_CREDENTIALS = "Wrong email or password.";
 
-export const POST = route({ format: "problem", access: "public" }, async ({ request, requestId }) => {
+export const POST = route<{ all: string[] }>({ format: "problem", access: "public" }, async ({ request, requestId }) => {
   const action = request.nextUrl.pathname.replace(/^\/api\/auth\//, "");
-  if (action === "sign-out") return getAuth().handler(request);
+  if (action === "sign-out") return getAuth().handler(new Request(request.url, { method: "POST", headers: forwardedHeaders(request), body: "{}" }));
   if (action !== "sign-in/email") throw new AppError("not_found", "No such endpoint.");
 
   const { email, password, rememberMe } = signInBodySchema.parse(parseJsonText(await readBodyText(request, 16 * 1024)));
@@ -27,8 +28,7 @@ export const POST = route({ format: "problem", access: "public" }, async ({ requ
     });
   }
   const person = await findPersonByEmail(email);
-  const headers = new Headers(request.headers);
-  headers.delete("content-length");
+  const headers = forwardedHeaders(request);
   const answer = person?.disabledAt
     ? null // a disabled person is answered like a wrong password: no new session, nothing learned
     : await getAuth().handler(new Request(request.url, { method: "POST", headers, body: JSON.stringify({ email, password, rememberMe }) }));
@@ -38,7 +38,9 @@ export const POST = route({ format: "problem", access: "public" }, async ({ requ
     throw new AppError("unauthorized", WRONG_CREDENTIALS);
   }
   if (!answer.ok) {
-    logEvent("error", "sign_in_error", { requestId, status: answer.status });
+    // better-auth's error code (INVALID_ORIGIN and the like) says why; its body holds nothing secret then.
+    const code = ((await answer.json().catch(() => null)) as { code?: string } | null)?.code;
+    logEvent("error", "sign_in_error", { requestId, status: answer.status, code });
     throw new AppError(answer.status === 403 ? "forbidden" : "invalid_input", "The sign-in was refused.");
   }
   await clearFailedSignIns(email);
@@ -46,3 +48,17 @@ export const POST = route({ format: "problem", access: "public" }, async ({ requ
   for (const cookie of answer.headers.getSetCookie()) cookies.append("set-cookie", cookie);
   return json({ signedIn: true, role: person?.role ?? null }, { headers: cookies });
 });
+
+/**
+ * What better-auth sees of the request. route() has already refused cross-site writes (Origin and
+ * Sec-Fetch-Site), so better-auth is told the request comes from Jobdeck's own origin: its own
+ * check would otherwise refuse programs that send Sec-Fetch-Mode but no Origin (Node's fetch).
+ */
+function forwardedHeaders(request: Request): Headers {
+  const headers = new Headers({ "content-type": "application/json", origin: new URL(getEnv().publicBaseUrl).origin });
+  for (const name of ["cookie", "user-agent", "x-forwarded-for"]) {
+    const value = request.headers.get(name);
+    if (value) headers.set(name, value);
+  }
+  return headers;
+}
