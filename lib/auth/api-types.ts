@@ -32,6 +32,27 @@ export interface AccountAnswer {
   role: z.infer<typeof roleSchema>;
 }
 
+export interface PersonSummary {
+  id: string;
+  name: string;
+  email: string;
+  role: z.infer<typeof roleSchema>;
+  disabledAt: string | null;
+  createdAt: string;
+}
+
+export interface ApiKeySummary {
+  id: string;
+  name: string;
+  role: z.infer<typeof roleSchema>;
+  /** The key's first characters, to tell keys apart; never the whole key. */
+  prefix: string;
+  createdBy: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
 export interface SessionSummary {
   id: string;
   createdAt: string;

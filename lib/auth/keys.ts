@@ -3,22 +3,14 @@ import "server-only";
 // all that needs keeping (no slow hash: nothing to guess); the key itself is shown once.
 import crypto from "node:crypto";
 import { getDb } from "@/lib/server/db";
+import type { ApiKeySummary } from "./api-types";
 import type { Role } from "./permissions";
 
 const KEY_PREFIX = "jdk_";
 /** last_used_at is written at most this often per key, so a busy script does not write on every call. */
 const LAST_USED_PRECISION_MS = 60_000;
 
-export interface ApiKeySummary {
-  id: string;
-  name: string;
-  role: Role;
-  prefix: string;
-  createdBy: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
+export type { ApiKeySummary };
 
 export function hashKey(key: string): string {
   return crypto.createHash("sha256").update(key).digest("hex");

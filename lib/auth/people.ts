@@ -3,17 +3,11 @@ import "server-only";
 // password goes through better-auth's own hashing and credential account, so sign-in finds it.
 import { getDb } from "@/lib/server/db";
 import { AppError } from "@/lib/server/errors";
+import type { PersonSummary } from "./api-types";
 import { getAuth, MIN_PASSWORD_LENGTH } from "./auth";
 import type { Role } from "./permissions";
 
-export interface PersonSummary {
-  id: string;
-  name: string;
-  email: string;
-  role: Role;
-  disabledAt: string | null;
-  createdAt: string;
-}
+export type { PersonSummary };
 
 export async function countPeople(): Promise<number> {
   return getDb().user.count();
