@@ -105,9 +105,15 @@ function submitImport(address: string, projectName: string) {
   }).catch(() => ({ status: 0 }));
 }
 
-/** Scripts, styles and dev resources the page could not load (a refused dev origin shows up here). */
+/**
+ * Scripts, styles and dev resources the page could not load (a refused dev origin shows up here),
+ * and anything the Content Security Policy blocked (a script without the nonce would).
+ */
 function watchForFailedAssets(page: Page): string[] {
   const failed: string[] = [];
+  page.on("console", (message) => {
+    if (/Content Security Policy|Refused to (execute|load|connect)/i.test(message.text())) failed.push(`CSP: ${message.text()}`);
+  });
   page.on("response", (response) => {
     if (response.url().includes("/_next/") && response.status() >= 400) failed.push(`${response.status()} ${response.url()}`);
   });
