@@ -46,7 +46,8 @@ for (const mode of MODES) {
     await page.getByLabel("Email").fill("admin@jobdeck.local");
     await page.getByLabel("Password").fill(DEMO_PASSWORD);
     await page.getByRole("button", { name: "Sign in" }).click();
-    await expect(page).toHaveURL(`${address}/jobs`);
+    // The dev server compiles the sign-in route and the jobs page on first use: allow it time.
+    await expect(page).toHaveURL(`${address}/jobs`, { timeout: 90_000 });
     await expect(page.getByRole("row").filter({ hasText: projectName })).toBeVisible({ timeout: 60_000 });
     // The client runtime booted: the page is interactive, not just server HTML.
     await page.waitForFunction(() => Boolean((window as unknown as { next?: { version?: string } }).next?.version), null, { timeout: 60_000 });
