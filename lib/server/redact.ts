@@ -16,6 +16,8 @@ const API_KEY = /jdk_[A-Za-z0-9_-]+/g;
 const SESSION_COOKIE = /([\w.-]*session[\w.-]*=)[^;\s"',]+/gi;
 /** A JSON field named like a password, as in a sign-in body quoted by an error. */
 const PASSWORD_FIELD = /("[\w-]*password[\w-]*"\s*:\s*")(?:[^"\\]|\\.)*"/gi;
+/** The same inside a JSON string (a quoted body in a log line): its quotes are escaped once more. */
+const ESCAPED_PASSWORD_FIELD = /(\\"[\w-]*password[\w-]*\\"\s*:\s*\\")(?:[^"\\]|\\\\\\.)*\\"/gi;
 
 /** Upstream's error as Descript documents it, and nothing else. */
 export interface DescriptErrorBody {
@@ -37,7 +39,8 @@ export function redactText(text: string): string {
     .replace(BEARER, `$1${REDACTED}`)
     .replace(API_KEY, `jdk_${REDACTED}`)
     .replace(SESSION_COOKIE, `$1${REDACTED}`)
-    .replace(PASSWORD_FIELD, `$1${REDACTED}"`);
+    .replace(PASSWORD_FIELD, `$1${REDACTED}"`)
+    .replace(ESCAPED_PASSWORD_FIELD, `$1${REDACTED}\\"`);
 }
 
 /** The secrets themselves; none while the configuration cannot be read (the patterns still apply). */
