@@ -1,7 +1,8 @@
 // Sign-in, sessions, keys and the guards around them, over real HTTP against the built app.
-import { spawnSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import type { JobDetail } from "@/lib/jobs/api-types";
 import { getDetail, submitImport } from "../../support/jobs";
@@ -118,18 +119,18 @@ describe("API keys", () => {
     expect(await refused.json()).toEqual({ error: "unauthorized", message: expect.any(String) });
   });
 
-  it("`npm run keys -- create` beside the running app prints a working key alone on its last line", () => {
+  it("`npm run keys -- create` beside the running app prints a working key alone on its last line", async () => {
     const root = path.resolve(import.meta.dirname, "../../..");
-    const result = spawnSync("npm", ["run", "-s", "keys", "--", "create", "--name", uniqueName("script").replace(/\W+/g, "-"), "--role", "viewer"], {
+    // Not spawnSync: a blocked event loop would miss the app closing idle keep-alive sockets.
+    const { stdout } = await promisify(execFile)("npm", ["run", "-s", "keys", "--", "create", "--name", uniqueName("script").replace(/\W+/g, "-"), "--role", "viewer"], {
       cwd: root,
       env: process.env,
-      encoding: "utf8",
       timeout: 60_000,
     });
-    expect(result.status, result.stderr).toBe(0);
-    const key = result.stdout.trim().split("\n").at(-1)!;
+    const key = stdout.trim().split("\n").at(-1)!;
     expect(key).toMatch(/^jdk_[A-Za-z0-9_-]{40,}$/);
-    return appFetch("/api/v1/jobs?limit=1", { headers: { authorization: `Bearer ${key}` } }, { as: "anonymous" }).then((answer) => expect(answer.status).toBe(200));
+    const answer = await appFetch("/api/v1/jobs?limit=1", { headers: { authorization: `Bearer ${key}` } }, { as: "anonymous" });
+    expect(answer.status).toBe(200);
   }, 60_000);
 
   it("names the key as submitter, and keeps only its hash", async () => {
