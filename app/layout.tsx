@@ -1,9 +1,5 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
-import { AppHeader } from "@/components/app-header";
-import { StatusStrip } from "@/components/status-strip";
-import { getEnv } from "@/lib/server/env";
-import { getStatus } from "@/lib/worker/status";
 import "./globals.css";
 import { Providers } from "./providers";
 
@@ -14,18 +10,14 @@ export const metadata: Metadata = {
   icons: { icon: "/icon.svg", apple: "/icon-192.png" },
 };
 
-// The header shows whether this instance talks to the sandbox, which is known only at run time.
+// Every page reads the session, and the CSP nonce (proxy.ts) is per request.
 export const dynamic = "force-dynamic";
 
-export default async function RootLayout({ children }: { children: ReactNode }) {
+export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
       <body className="min-h-screen">
-        <Providers>
-          <AppHeader upstream={getEnv().descriptMode} />
-          <StatusStrip initial={await getStatus()} />
-          <main className="mx-auto max-w-7xl px-4 py-6 sm:px-6">{children}</main>
-        </Providers>
+        <Providers>{children}</Providers>
       </body>
     </html>
   );

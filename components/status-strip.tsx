@@ -1,6 +1,8 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useViewer } from "@/components/auth/viewer";
+import { Button } from "@/components/ui/button";
 import type { StatusAnswer } from "@/lib/status/api-types";
 import { useHydrated } from "@/components/ui/use-hydrated";
 import { request } from "./jobs/api";
@@ -26,6 +28,12 @@ export function StatusStrip({ initial }: { initial: StatusAnswer }) {
     refetchInterval: REFRESH_MS,
   });
   const when = (iso: string | null | undefined) => (iso ? formatDateTime(iso, isHydrated) : "—");
+  const { can } = useViewer();
+  const queryClient = useQueryClient();
+  const sweep = useMutation({
+    mutationFn: () => request<{ jobsDeleted: number }>("/api/sweep", { method: "POST" }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: statusKeys.all }),
+  });
   return (
     <section aria-label="Status" className="border-b border-zinc-200 bg-white text-xs dark:border-zinc-800 dark:bg-zinc-950">
       <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-6 gap-y-1 px-4 py-1.5 text-zinc-700 sm:px-6 dark:text-zinc-300">
@@ -49,6 +57,13 @@ export function StatusStrip({ initial }: { initial: StatusAnswer }) {
         </p>
         <p>
           Sweep: last {when(status.sweep.lastAt)}, next {when(status.sweep.nextAt)}
+          {can("ops:sweep") ? (
+            <Button size="sm" variant="ghost" className="ml-2" disabled={sweep.isPending} onClick={() => sweep.mutate()}>
+              {sweep.isPending ? "Sweeping…" : "Sweep now"}
+            </Button>
+          ) : null}
+          {sweep.isSuccess ? ` — ${sweep.data.jobsDeleted} jobs deleted` : ""}
+          {sweep.isError ? <span role="alert"> — sweep failed: {sweep.error.message}</span> : null}
         </p>
         {status.webhookSilence.missedLastHour > 0 && (
           <p role="alert" className="font-medium text-amber-800 dark:text-amber-300">

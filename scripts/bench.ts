@@ -16,8 +16,10 @@ import {
   progressCallback,
   seedRunningJobs,
   sleep,
+  createRunKey,
   startApp,
   type LoadOutcome,
+  type RunAuth,
   type SeededJob,
 } from "./perf/harness";
 import { writeResults, type BenchResults, type Row } from "./perf/report";
@@ -70,12 +72,14 @@ runMain(async () => {
     children.push(baseline);
     await waitForListening(BASELINE_PORT);
 
+    // The console API and the proxy are called as a program calls them: with an API key.
+    const auth = await createRunKey(db, "bench");
     const rows: Row[] = [];
     rows.push(...(await benchCallbacks({ db, appUrl, secret })));
-    rows.push(...(await benchList({ db, appUrl })));
-    const live = await benchLive({ db, appUrl, secret });
+    rows.push(...(await benchList({ db, appUrl, auth })));
+    const live = await benchLive({ db, appUrl, secret, auth });
     rows.push(live);
-    rows.push(...(await benchEconomy({ db, appUrl, sandbox: { url: stack.env.DESCRIPT_API_URL!, token: stack.config.sandbox.token } })));
+    rows.push(...(await benchEconomy({ db, appUrl, auth, sandbox: { url: stack.env.DESCRIPT_API_URL!, token: stack.config.sandbox.token } })));
     rows.push(...(await benchSweep({ db, appUrl, secret, env: stack.env })));
     const { rows: version } = await db.query<{ server_version: string }>("SHOW server_version");
     const results: BenchResults = { generatedAt: new Date().toISOString(), machine: machine(version[0]!.server_version), settings: SETTINGS, seed, rows, pending: PENDING };
@@ -231,16 +235,16 @@ async function loadRawSql(db: pg.Pool, listCase: ListCase): Promise<{ perSecond:
   return { perSecond: Math.round(samples.length / SETTINGS.listSeconds), p50, p95 };
 }
 
-async function benchList({ db, appUrl }: { db: pg.Pool; appUrl: string }): Promise<Row[]> {
+async function benchList({ db, appUrl, auth }: { db: pg.Pool; appUrl: string; auth: RunAuth }): Promise<Row[]> {
   const rows: Row[] = [];
   const group = `Job list (${SETTINGS.jobs.toLocaleString("en")} jobs, ${(SETTINGS.jobs * 3).toLocaleString("en")} files, ${SETTINGS.listConnections} connections)`;
   let firstPageP95 = 0;
   for (const listCase of await listCases(db)) {
     log(`list: ${listCase.name}`);
-    const check = await fetch(`${appUrl}${listCase.path}`);
+    const check = await fetch(`${appUrl}${listCase.path}`, { headers: auth });
     if (!check.ok) throw new Error(`${listCase.path} answered ${check.status}`);
-    await loadGet(appUrl, listCase.path, SETTINGS.listConnections, 1); // warm-up
-    const jobdeck = await loadGet(appUrl, listCase.path, SETTINGS.listConnections, SETTINGS.listSeconds);
+    await loadGet(appUrl, listCase.path, SETTINGS.listConnections, 1, auth); // warm-up
+    const jobdeck = await loadGet(appUrl, listCase.path, SETTINGS.listConnections, SETTINGS.listSeconds, auth);
     const raw = await loadRawSql(db, listCase);
     if (listCase.name === "first page") firstPageP95 = jobdeck.latencyMs.p95;
     const isDeep = listCase.name.startsWith("deep");
@@ -277,10 +281,10 @@ async function sandboxRequests(sandbox: Sandbox, since: number): Promise<Recorde
 }
 
 /** One import through the proxy, as a Descript client sends it; Descript's job_id, or the status it drew. */
-async function submitThroughProxy(appUrl: string, projectName: string): Promise<{ status: number; upstreamJobId?: string }> {
+async function submitThroughProxy(appUrl: string, auth: RunAuth, projectName: string): Promise<{ status: number; upstreamJobId?: string }> {
   const response = await fetch(`${appUrl}/api/v1/jobs/import/project_media`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", ...auth },
     body: JSON.stringify({ project_name: projectName, add_media: { "a.mp4": { url: "https://media.example.com/a.mp4" } } }),
   });
   const body = (await response.json().catch(() => ({}))) as { job_id?: string };
@@ -306,14 +310,14 @@ async function waitUntilStopped(db: pg.Pool, upstreamJobIds: string[], timeoutMs
  * Then a burst of submissions at once, and the 429s it draws from upstream (the shared budget
  * should draw none). The same counting as tests/integration/worker/budget.test.ts, at bench scale.
  */
-async function benchEconomy({ db, appUrl, sandbox }: { db: pg.Pool; appUrl: string; sandbox: Sandbox }): Promise<Row[]> {
+async function benchEconomy({ db, appUrl, auth, sandbox }: { db: pg.Pool; appUrl: string; auth: RunAuth; sandbox: Sandbox }): Promise<Row[]> {
   const group = "Upstream economy (the sandbox's own count of calls)";
   const count = SETTINGS.economyJobs;
   const rows: Row[] = [];
   for (const lost of [false, true]) {
     log(`economy: ${count} imports, ${lost ? "every callback lost" : "callbacks arriving"}`);
     const since = Date.now();
-    const answers = await Promise.all(Array.from({ length: count }, (_, index) => submitThroughProxy(appUrl, `bench economy ${index}${lost ? " #drop" : ""}`)));
+    const answers = await Promise.all(Array.from({ length: count }, (_, index) => submitThroughProxy(appUrl, auth, `bench economy ${index}${lost ? " #drop" : ""}`)));
     const ids = answers.map((answer) => answer.upstreamJobId).filter((id): id is string => id !== undefined);
     if (ids.length !== count) throw new Error(`economy: ${count - ids.length} submissions were refused`);
     const seconds = await waitUntilStopped(db, ids, 180_000);
@@ -335,7 +339,7 @@ async function benchEconomy({ db, appUrl, sandbox }: { db: pg.Pool; appUrl: stri
   }
   log(`economy: a burst of ${SETTINGS.burstSubmissions} submissions at once`);
   const since = Date.now();
-  const burst = await Promise.all(Array.from({ length: SETTINGS.burstSubmissions }, (_, index) => submitThroughProxy(appUrl, `bench burst ${index}`)));
+  const burst = await Promise.all(Array.from({ length: SETTINGS.burstSubmissions }, (_, index) => submitThroughProxy(appUrl, auth, `bench burst ${index}`)));
   const seconds = Math.round((Date.now() - since) / 100) / 10;
   const tooMany = (await sandboxRequests(sandbox, since)).filter((request) => request.status === 429).length;
   const accepted = burst.filter((answer) => answer.status === 201).length;
@@ -422,7 +426,7 @@ async function benchSweep({ db, appUrl, secret, env }: { db: pg.Pool; appUrl: st
 // ---- Live latency -----------------------------------------------------------------------------
 
 /** Callback received → the row changed in a real Chromium tab, idle, one tab open. */
-async function benchLive({ db, appUrl, secret }: { db: pg.Pool; appUrl: string; secret: string }): Promise<Row> {
+async function benchLive({ db, appUrl, secret, auth }: { db: pg.Pool; appUrl: string; secret: string; auth: RunAuth }): Promise<Row> {
   const [job] = await seedRunningJobs(db, 1, "bench live");
   // Newest of all, so it is the first row of the first page.
   await db.query("UPDATE jobs SET created_at = now() + interval '1 minute' WHERE id = $1", [job!.id]);
@@ -430,7 +434,8 @@ async function benchLive({ db, appUrl, secret }: { db: pg.Pool; appUrl: string; 
   const browser = await chromium.launch({ executablePath });
   const samples: number[] = [];
   try {
-    const page = await browser.newPage();
+    // The key goes with every request of the tab (the page, its fetches, the change stream).
+    const page = await browser.newPage({ extraHTTPHeaders: auth });
     await page.goto(`${appUrl}/jobs`);
     await page.locator(`tr[data-job-id="${job!.id}"]`).waitFor({ timeout: 60_000 });
     // The page records when the row first shows each step: the tab's clock and ours are the machine's.

@@ -7,7 +7,7 @@ import path from "node:path";
 import autocannon from "autocannon";
 import pg from "pg";
 import { signCallbackToken } from "../lib/jobs/callback-token";
-import { floodCallbacks, progressCallback, seedRunningJobs, sleep, startApp, type SeededJob } from "./perf/harness";
+import { createRunKey, floodCallbacks, progressCallback, seedRunningJobs, sleep, startApp, type RunAuth, type SeededJob } from "./perf/harness";
 import { exitCodeOf, log, prepareDatabase, ROOT, runMain, startBuiltApp, startStack, type Stack } from "./stack";
 
 const numberFrom = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
@@ -57,8 +57,10 @@ runMain(async () => {
     app = killed.app;
     reports.push(killed.report);
     reports.push(await drillStorms({ db, appUrl, secret }));
-    reports.push(await drillBadInputs({ db, appUrl, secret }));
-    reports.push(await drillUpstreamFaults({ db, appUrl, stack }));
+    // The console API and the proxy are called as a program calls them: with an API key.
+    const auth = await createRunKey(db, "drills");
+    reports.push(await drillBadInputs({ db, appUrl, secret, auth }));
+    reports.push(await drillUpstreamFaults({ db, appUrl, stack, auth }));
   } finally {
     app.kill("SIGTERM");
     await exitCodeOf(app);
@@ -316,13 +318,16 @@ async function countStored(db: pg.Pool, jobs: SeededJob[], ledger: Ledger): Prom
   return Math.max(0, ledger.count - rows[0]!.count);
 }
 
-async function drillBadInputs({ db, appUrl, secret }: { db: pg.Pool; appUrl: string; secret: string }): Promise<DrillReport> {
+async function drillBadInputs({ db, appUrl, secret, auth }: { db: pg.Pool; appUrl: string; secret: string; auth: RunAuth }): Promise<DrillReport> {
   log("drill: forged and malformed inputs on every public route");
   const [job] = await seedRunningJobs(db, 1, "drill bad inputs");
   const corpus = badInputs(job!, secret);
   const failures: string[] = [];
   for (const input of corpus) {
-    const response = await fetch(`${appUrl}${input.path}`, { method: input.method, headers: input.headers ?? { "content-type": "application/json" }, body: input.body }).catch(
+    // An input with headers of its own is sent as it is (forged credentials among them); the rest
+    // carry the run's key, so that they reach validation rather than stop at the sign-in check.
+    const headers = input.headers ?? { "content-type": "application/json", ...(input.path.startsWith("/api/callbacks/") ? {} : auth) };
+    const response = await fetch(`${appUrl}${input.path}`, { method: input.method, headers, body: input.body }).catch(
       (error: Error) => ({ status: 0, error }),
     );
     if (response.status === 0 || response.status >= 500) failures.push(`${input.method} ${input.path.slice(0, 60)} → ${response.status}`);
@@ -401,13 +406,21 @@ function badInputs(job: SeededJob, secret: string): BadInput[] {
     post(`/api/jobs/${job.id}/cancel`, JSON.stringify({ reason: 5, extra: true })),
     { method: "GET", path: "/api/jobs/changes?since=%%" },
     { method: "POST", path: "/api/health", body: "{" },
+    // Credentials: forged, malformed, or of the wrong kind.
+    { method: "GET", path: "/api/jobs", headers: { authorization: "Bearer jdk_forged" } },
+    { method: "GET", path: "/api/jobs", headers: { authorization: "Basic Zm9vOmJhcg==" } },
+    { method: "GET", path: "/api/v1/jobs", headers: { authorization: `Bearer ${"x".repeat(10_000)}` } },
+    { method: "GET", path: "/api/jobs", headers: { cookie: "better-auth.session_token=forged.signature" } },
+    post("/api/auth/sign-in/email", "{"),
+    post("/api/auth/sign-in/email", JSON.stringify({ email: "nobody", password: 5 })),
+    post("/api/setup", JSON.stringify({ email: "admin@example.com", password: "short" })),
   ];
 }
 
-async function drillUpstreamFaults({ db, appUrl, stack }: { db: pg.Pool; appUrl: string; stack: Stack }): Promise<DrillReport> {
+async function drillUpstreamFaults({ db, appUrl, stack, auth }: { db: pg.Pool; appUrl: string; stack: Stack; auth: RunAuth }): Promise<DrillReport> {
   log(`drill: upstream answering 429 and 5xx for ${FAULT_SECONDS} s`);
   const sandbox = stack.env.DESCRIPT_API_URL!;
-  const control = (body: unknown) => fetch(`${sandbox}/_sandbox/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }).then((r) => r.json() as Promise<{ pending: number }>);
+  const control = (body: unknown) => fetch(`${sandbox}/_sandbox/faults`, { method: "POST", headers: { "content-type": "application/json", ...auth }, body: JSON.stringify(body) }).then((r) => r.json() as Promise<{ pending: number }>);
   const submit = async (label: string) => {
     const response = await fetch(`${appUrl}/api/v1/jobs/import/project_media`, {
       method: "POST",

@@ -92,6 +92,12 @@ export async function startStack({ profile, withSandbox }: StackOptions): Promis
       DESCRIPT_API_URL: config.descriptApiUrl,
       NEXT_TELEMETRY_DISABLED: "1",
     };
+    if (profile === "test") {
+      // One person and one API key per role for the tests (scripts/test-credentials.ts).
+      env.JOBDECK_TEST_CREDENTIALS ??= path.join(ROOT, ".data", "test-results", "credentials.json");
+      fs.mkdirSync(path.dirname(env.JOBDECK_TEST_CREDENTIALS), { recursive: true });
+      await runToCompletion(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/test-credentials.ts"], { env, quiet: true });
+    }
     if (withSandbox && config.descriptMode === "sandbox") {
       // Imported only here: the sandbox is the upstream, not part of the app.
       const { createSandbox } = await import("../lib/sandbox/server");

@@ -7,6 +7,7 @@ import type { JobDetail, JobEventPage } from "@/lib/jobs/api-types";
 import { canRequestCancel } from "@/lib/jobs/state-machine";
 import { fetchJobDetail } from "./api";
 import { CancelJobButton } from "./cancel-job-button";
+import { useViewer } from "@/components/auth/viewer";
 import { FileGrid } from "./file-grid";
 import { ACTIVE_STATES, formatDuration, formatTime, secondsBetween } from "./format";
 import { JobResult, readResult } from "./job-result";
@@ -23,6 +24,7 @@ const FALLBACK_POLL_MS = 3_000;
 /** The drill-down of one job, first painted from the server's copy and kept live from the change stream. */
 export function JobDetailView({ initial, initialEvents }: { initial: JobDetail; initialEvents: JobEventPage }) {
   const jobId = initial.id;
+  const { can, canCancel } = useViewer();
   const isLive = useJobLive(jobId);
   const query = useQuery({
     queryKey: jobDetailKeys.detail(jobId),
@@ -35,7 +37,7 @@ export function JobDetailView({ initial, initialEvents }: { initial: JobDetail; 
   const result = readResult(job.result);
   const failedFiles = job.files.filter((file) => file.status === "failed");
   const reimportable = failedFiles.filter((file) => file.sourceUrl !== null);
-  const canReimport = job.type === "import/project_media" && job.state === "stopped" && job.projectId !== null && reimportable.length > 0;
+  const canReimport = can("jobs:submit") && job.type === "import/project_media" && job.state === "stopped" && job.projectId !== null && reimportable.length > 0;
 
   return (
     <article className="space-y-6" data-job-id={job.id}>
@@ -71,7 +73,7 @@ export function JobDetailView({ initial, initialEvents }: { initial: JobDetail; 
               </a>
             ) : null}
             {canReimport ? <ReimportButton jobId={job.id} fileCount={reimportable.length} /> : null}
-            {canRequestCancel(job.state) && job.upstreamJobId ? <CancelJobButton jobId={job.id} /> : null}
+            {canRequestCancel(job.state) && job.upstreamJobId && canCancel(job) ? <CancelJobButton jobId={job.id} /> : null}
           </div>
         </div>
         {query.isError ? (

@@ -21,6 +21,8 @@ export interface JobTableContext {
   isHydrated: boolean;
   now: number;
   onCancel: (job: JobSummary) => void;
+  /** Whether the viewer may cancel this job (lib/auth/permissions.ts); the server decides again. */
+  mayCancel: (job: JobSummary) => boolean;
 }
 
 const column = createColumnHelper<JobSummary>();
@@ -167,7 +169,7 @@ export const jobColumns = [
     id: "actions",
     header: () => <span className="sr-only">Actions</span>,
     cell: ({ row: { original: job }, table }) =>
-      isCancellable(job) ? (
+      isCancellable(job) && contextOf(table).mayCancel(job) ? (
         <Button size="sm" variant="secondary" onClick={() => contextOf(table).onCancel(job)} aria-label={`Cancel job ${jobLabel(job)}`}>
           Cancel
         </Button>

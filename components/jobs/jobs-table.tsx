@@ -9,6 +9,7 @@ import { isTerminal } from "@/lib/jobs/state-machine";
 import { Button } from "@/components/ui/button";
 import { useHydrated } from "@/components/ui/use-hydrated";
 import { fetchJobs } from "./api";
+import { useViewer } from "@/components/auth/viewer";
 import { CancelJobsDialog } from "./cancel-jobs-dialog";
 import { isCancellable, jobColumns, type JobTableContext } from "./job-columns";
 import { JobFilters } from "./job-filters";
@@ -53,14 +54,17 @@ export function JobsTable({ retentionDays }: { retentionDays: number }) {
   const [rowSelection, setRowSelection] = useState<RowSelectionState>({});
   const isHydrated = useHydrated();
   const now = useNow(isHydrated && rows.some((job) => !isTerminal(job.state)));
-  const meta: JobTableContext = { retentionDays, isHydrated, now, onCancel: (job) => setCancelling([job]) };
+  const { can, canCancel } = useViewer();
+  const mayBulkCancel = can("jobs:cancel-any");
+  const meta: JobTableContext = { retentionDays, isHydrated, now, onCancel: (job) => setCancelling([job]), mayCancel: canCancel };
   const table = useReactTable({
     data: rows,
     columns: jobColumns,
     meta,
     getRowId: (job) => job.id,
     getCoreRowModel: getCoreRowModel(),
-    enableRowSelection: (row) => isCancellable(row.original),
+    // Selecting is for bulk cancel, which only ops may do.
+    enableRowSelection: (row) => mayBulkCancel && isCancellable(row.original),
     state: { rowSelection },
     onRowSelectionChange: setRowSelection,
   });

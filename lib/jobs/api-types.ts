@@ -88,7 +88,10 @@ export interface JobSummary {
   progress: JobProgress | null;
   errorMessage: string | null;
   fileCounts: { total: number; succeeded: number; failed: number; pending: number };
+  /** A person's email or `key:<name>` (jobs from before sign-in: "api" or "console"). */
   submittedBy: string;
+  /** `user:<id>` or `key:<id>`: who may cancel it as its submitter (lib/auth/permissions.ts). */
+  submitterId: string | null;
   cancelRequestedAt: string | null;
   createdAt: string;
   updatedAt: string;

@@ -4,7 +4,7 @@ import "server-only";
 import type { CancelJobResult } from "./api-types";
 import { listJobs } from "./repository";
 import { toJobSummary } from "./serializers";
-import { cancelJob } from "./service";
+import { cancelJob, type Submitter } from "./service";
 
 /** Few at a time: each cancel is an upstream DELETE and a read-back, and upstream limits our rate. */
 const CONCURRENCY = 4;
@@ -12,7 +12,7 @@ const CONCURRENCY = 4;
 export interface CancelJobsInput {
   ids: string[];
   reason?: string;
-  requestedBy: string;
+  requestedBy: Submitter;
   /** Turns a failure into the reported error (the route's one error mapping). */
   describeError: (error: unknown) => { code: string; status: number; detail: string };
 }

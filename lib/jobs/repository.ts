@@ -34,6 +34,7 @@ export interface NewJob {
   projectId: string | null;
   projectName: string | null;
   submittedBy: string;
+  submitterId: string;
   clientCallbackUrl: string | null;
   files: Array<{ reference: string; sourceUrl: string | null }>;
   /** The import whose failed files this one imports again. */
@@ -50,6 +51,7 @@ export async function insertSubmittingJob(job: NewJob, event: NewEvent): Promise
         projectId: job.projectId,
         projectName: job.projectName,
         submittedBy: job.submittedBy,
+        submitterId: job.submitterId,
         clientCallbackUrl: job.clientCallbackUrl,
         reimportOfId: job.reimportOfId ?? null,
       },

@@ -35,6 +35,7 @@ export interface JobRowForView {
   aiCreditsUsed: number | null;
   request: unknown;
   submittedBy: string;
+  submitterId: string | null;
   clientCallbackUrl: string | null;
   cancelReason: string | null;
   cancelRequestedAt: Date | null;
@@ -105,6 +106,7 @@ export function toJobSummary(job: JobRowForView): JobSummary {
     errorMessage: job.errorMessage,
     fileCounts: { total: job.files.length, succeeded: count("success"), failed: count("failed"), pending: count("pending") },
     submittedBy: job.submittedBy,
+    submitterId: job.submitterId,
     cancelRequestedAt: iso(job.cancelRequestedAt),
     createdAt: job.createdAt.toISOString(),
     updatedAt: job.updatedAt.toISOString(),

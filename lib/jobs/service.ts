@@ -4,6 +4,7 @@ import "server-only";
 // transaction with its timeline entry and notification.
 import { UpstreamHttpError, UpstreamUnavailableError } from "@/lib/descript/client";
 import { importRequestSchema, type CreatableJobType, type CreateJobRequest, type CreateJobResponse, type UpstreamJob } from "@/lib/descript/schemas";
+import { canCancelJob, type Principal } from "@/lib/auth/permissions";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { getEnv } from "@/lib/server/env";
 import { AppError } from "@/lib/server/errors";
@@ -31,12 +32,18 @@ import { toUpstreamJob } from "./serializers";
 import { getDescriptClient } from "./upstream";
 import { canReject, canRequestCancel, decideObservation, isTerminal, stateAfterFailedCancel, type JobState } from "./state-machine";
 
+/**
+ * Who submits or cancels, as the job records it: `label` names them for people (an email or
+ * `key:<name>`), `principalId` decides ownership (lib/auth/permissions.ts canCancelJob).
+ */
+export type Submitter = Principal & { label: string };
+
 export type DeliveryVerdict = "applied" | "duplicate" | "stale" | "rejected";
 
 export interface SubmitJobInput {
   type: CreatableJobType;
   body: CreateJobRequest;
-  submittedBy: string;
+  submittedBy: Submitter;
   /** Set when this import re-imports another's failed files (the two jobs are linked). */
   reimportOfId?: string;
 }
@@ -61,12 +68,13 @@ export async function submitJob({ type, body, submittedBy, reimportOfId }: Submi
       request: toStorableJson(request) ?? {},
       projectId: request.project_id ?? null,
       projectName: ("project_name" in request ? request.project_name : undefined) ?? null,
-      submittedBy,
+      submittedBy: submittedBy.label,
+      submitterId: submittedBy.principalId,
       clientCallbackUrl: clientCallbackUrl ?? null,
       files,
       reimportOfId,
     },
-    { kind: "submitted", payload: request, message: `submitted by ${submittedBy}` },
+    { kind: "submitted", payload: request, message: `submitted by ${submittedBy.label}` },
   );
   const env = getEnv();
   const callbackUrl = `${env.publicBaseUrl}/api/callbacks/descript/${signCallbackToken(job.id, env.callbackSecret)}`;
@@ -101,7 +109,7 @@ function documentedAnswer(answer: CreateJobResponse): CreateJobResponse {
  * old one. It goes upstream like any submission; only files imported from a URL can be sent again
  * (a direct upload's bytes were never Jobdeck's).
  */
-export async function reimportFailedFiles({ jobId, submittedBy }: { jobId: string; submittedBy: string }) {
+export async function reimportFailedFiles({ jobId, submittedBy }: { jobId: string; submittedBy: Submitter }) {
   const job = await findJob(jobId);
   if (!job) throw new AppError("not_found", `No job ${jobId}.`);
   if (job.type !== "import/project_media" || !isTerminal(job.state)) {
@@ -289,7 +297,8 @@ export async function refreshJob(jobId: string): Promise<DeliveryVerdict | null>
 export interface CancelJobInput {
   jobId: string;
   reason?: string;
-  requestedBy: string;
+  /** Asked under the row lock whether they may cancel this job (editors: only their own). */
+  requestedBy: Submitter;
   /**
    * Descript's DELETE semantics (the proxy): a job that has ended, or whose cancel is already
    * requested, is left as it is without an error. Decided under the row lock, like every change.
@@ -303,12 +312,19 @@ export interface CancelJobInput {
  */
 export async function cancelJob({ jobId, reason, requestedBy, isEndedOk = false }: CancelJobInput): Promise<void> {
   const requested = await withLockedJob(jobId, async (tx, job) => {
+    if (!canCancelJob(requestedBy, job)) throw new AppError("forbidden", `The ${requestedBy.role} role may cancel only jobs it submitted itself.`);
     if (isEndedOk && (isTerminal(job.state) || job.state === "cancel_requested")) return "nothing to do" as const;
     if (!canRequestCancel(job.state) || !job.upstreamJobId) {
       throw new AppError("conflict", `The job is ${job.state.replace("_", " ")}; only queued or running jobs can be cancelled.`);
     }
     await updateJob(tx, jobId, { state: "cancel_requested", cancelRequestedAt: new Date(), cancelReason: reason ?? null });
-    await appendEvent(tx, jobId, { kind: "cancel_requested", message: reason ? `by ${requestedBy}: ${reason}` : `by ${requestedBy}` });
+    // Who and why, for good: the timeline is the record of every destructive action.
+    const by = `${requestedBy.label} (${requestedBy.role})`;
+    await appendEvent(tx, jobId, {
+      kind: "cancel_requested",
+      payload: { by: requestedBy.label, role: requestedBy.role, reason: reason ?? null },
+      message: reason ? `by ${by}: ${reason}` : `by ${by}`,
+    });
     return { before: job.state, upstreamJobId: job.upstreamJobId };
   });
   if (!requested) throw new AppError("not_found", "No such job.");

@@ -10,6 +10,14 @@ const CALLBACK_PATH = /(\/api\/callbacks\/descript\/)[^\s"'<>\\/?#]+/g;
 /** user:password@ (or a lone user@) in any URL. */
 const URL_CREDENTIALS = /([a-z][a-z0-9+.-]*:\/\/)[^\s"'<>/@]*@/gi;
 const BEARER = /(bearer\s+)[^\s"',;]+/gi;
+/** Jobdeck's own API keys (lib/auth/keys.ts), wherever they appear. */
+const API_KEY = /jdk_[A-Za-z0-9_-]+/g;
+/** Session cookies (better-auth's `jobdeck.session_token`, and any other `*session*=` value). */
+const SESSION_COOKIE = /([\w.-]*session[\w.-]*=)[^;\s"',]+/gi;
+/** A JSON field named like a password, as in a sign-in body quoted by an error. */
+const PASSWORD_FIELD = /("[\w-]*password[\w-]*"\s*:\s*")(?:[^"\\]|\\.)*"/gi;
+/** The same inside a JSON string (a quoted body in a log line): its quotes are escaped once more. */
+const ESCAPED_PASSWORD_FIELD = /(\\"[\w-]*password[\w-]*\\"\s*:\s*\\")(?:[^"\\]|\\\\\\.)*\\"/gi;
 
 /** Upstream's error as Descript documents it, and nothing else. */
 export interface DescriptErrorBody {
@@ -25,14 +33,21 @@ export function redactText(text: string): string {
       scrubbed = scrubbed.replaceAll(form, REDACTED);
     }
   }
-  return scrubbed.replace(CALLBACK_PATH, `$1${REDACTED}`).replace(URL_CREDENTIALS, `$1${REDACTED}@`).replace(BEARER, `$1${REDACTED}`);
+  return scrubbed
+    .replace(CALLBACK_PATH, `$1${REDACTED}`)
+    .replace(URL_CREDENTIALS, `$1${REDACTED}@`)
+    .replace(BEARER, `$1${REDACTED}`)
+    .replace(API_KEY, `jdk_${REDACTED}`)
+    .replace(SESSION_COOKIE, `$1${REDACTED}`)
+    .replace(PASSWORD_FIELD, `$1${REDACTED}"`)
+    .replace(ESCAPED_PASSWORD_FIELD, `$1${REDACTED}\\"`);
 }
 
 /** The secrets themselves; none while the configuration cannot be read (the patterns still apply). */
 function knownSecrets(): string[] {
   try {
     const env = getEnv();
-    return [env.descriptApiToken, env.callbackSecret, env.sandbox.token];
+    return [env.descriptApiToken, env.callbackSecret, env.sandbox.token, process.env.JOBDECK_DEMO_PASSWORD].filter((secret): secret is string => Boolean(secret));
   } catch {
     return [];
   }

@@ -3,6 +3,8 @@ import crypto from "node:crypto";
 import type { NextRequest } from "next/server";
 import { z } from "zod";
 import { UpstreamHttpError, UpstreamUnavailableError } from "@/lib/descript/client";
+import { getActor, type Actor } from "@/lib/auth/actor";
+import { can, type Action } from "@/lib/auth/permissions";
 import { getEnv } from "./env";
 import { isStatementTimeout, STATEMENT_TIMEOUT_MS } from "./db";
 import { AppError, invalidInputFromZod, type ErrorCode } from "./errors";
@@ -14,21 +16,51 @@ import { logEvent } from "./log";
  */
 export type ErrorFormat = "problem" | "descript";
 
-export interface RouteContext<Params> {
+/**
+ * Who may call a route: an action from lib/auth/permissions.ts, "signed-in" (any person or key:
+ * their own account), or "public" (the callback endpoint, health, sign-in). Every route says which;
+ * there is no default.
+ */
+export type Access = Action | "signed-in" | "public";
+
+export interface RouteOptions<A extends Access> {
+  format: ErrorFormat;
+  access: A;
+}
+
+export interface RouteContext<Params, TActor = Actor> {
   request: NextRequest;
   params: Params;
   requestId: string;
+  /** The caller, already allowed `access`; null only on public routes. */
+  actor: TActor;
 }
 
-type Handler<Params> = (context: RouteContext<Params>) => Promise<Response>;
+type Handler<Params, TActor> = (context: RouteContext<Params, TActor>) => Promise<Response>;
+type NextHandler<Params> = (request: NextRequest, context: { params: Promise<Params> }) => Promise<Response>;
 
-/** Wraps a route handler: request id, one error shape, and no stack trace or secret in any answer. */
-export function route<Params = Record<string, never>>(errorFormat: ErrorFormat, handler: Handler<Params>) {
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * Wraps a route handler: who may call it, request id, one error shape, no caching, and no stack
+ * trace or secret in any answer. Anonymous callers get 401, callers whose role lacks the action 403.
+ */
+export function route<Params = Record<string, never>>(options: RouteOptions<"public">, handler: Handler<Params, null>): NextHandler<Params>;
+export function route<Params = Record<string, never>>(options: RouteOptions<Exclude<Access, "public">>, handler: Handler<Params, Actor>): NextHandler<Params>;
+export function route<Params>({ format: errorFormat, access }: RouteOptions<Access>, handler: Handler<Params, Actor> | Handler<Params, null>): NextHandler<Params> {
+  // The overloads tie the actor to the access: null only reaches public handlers.
+  const run = handler as Handler<Params, Actor | null>;
   return async (request: NextRequest, context: { params: Promise<Params> }): Promise<Response> => {
     const requestId = requestIdOf(request.headers.get("x-request-id"));
     try {
-      const response = await handler({ request, params: await context.params, requestId });
+      if (isCrossSiteWrite(request)) {
+        throw new AppError("forbidden", "Cross-site requests may not change anything here.");
+      }
+      const actor = access === "public" ? null : await authorize(request, access);
+      const response = await run({ request, params: await context.params, requestId, actor });
       response.headers.set("x-request-id", requestId);
+      // Private answers stay out of every cache (and out of the back button after sign-out).
+      if (!response.headers.has("cache-control")) response.headers.set("cache-control", "no-store");
       return response;
     } catch (error) {
       // The proxy hands Descript's own errors on untouched, so Descript clients see what they expect.
@@ -56,6 +88,33 @@ export interface PlainAnswer {
 
 export function toResponse(answer: PlainAnswer): Response {
   return new Response(answer.body, { status: answer.status, headers: answer.headers });
+}
+
+async function authorize(request: NextRequest, access: Exclude<Access, "public">): Promise<Actor> {
+  const actor = await getActor(request.headers);
+  if (!actor) {
+    throw new AppError("unauthorized", "Sign in, or send an API key as `Authorization: Bearer <key>`.", {
+      headers: { "www-authenticate": 'Bearer realm="jobdeck"' },
+    });
+  }
+  if (access !== "signed-in" && !can(actor.role, access)) {
+    throw new AppError("forbidden", `The ${actor.role} role may not do this.`);
+  }
+  return actor;
+}
+
+/**
+ * A change sent by a browser from another site (a form or fetch that rides on the session cookie).
+ * Requests with an Authorization header carry their credential themselves and are not at risk;
+ * programs without one send neither header and pass (they have no cookie to abuse either).
+ */
+function isCrossSiteWrite(request: NextRequest): boolean {
+  if (SAFE_METHODS.has(request.method) || request.headers.has("authorization")) return false;
+  const site = request.headers.get("sec-fetch-site");
+  if (site && site !== "same-origin" && site !== "none") return true;
+  const origin = request.headers.get("origin");
+  if (!origin) return false;
+  return origin !== request.nextUrl.origin && origin !== new URL(getEnv().publicBaseUrl).origin;
 }
 
 const UPSTREAM_STATUS_CODES: Record<number, ErrorCode> = {

@@ -4,6 +4,7 @@ import { startRelayWorker } from "@/lib/jobs/relay";
 import { startWorker } from "@/lib/worker/worker";
 import { registerCallbackListener } from "./callback-listener";
 import { getEnv } from "./env";
+import { logEvent } from "./log";
 
 /** Checks the configuration before the instance takes a request, then starts its background work. */
 export async function startServerInstance(): Promise<void> {
@@ -17,6 +18,7 @@ export async function startServerInstance(): Promise<void> {
     }
     throw error;
   }
+  await ensureDemoAdminForQuickStart();
   // For the HTTP server in front of Next (scripts/server.mjs); harmless when Next runs alone.
   registerCallbackListener();
   startRelayWorker();
@@ -36,4 +38,20 @@ export const BACKGROUND_STOP_KEY = Symbol.for("jobdeck.stopBackgroundWork");
 
 function registerBackgroundStop(stop: () => Promise<unknown>): void {
   (globalThis as Record<symbol, unknown>)[BACKGROUND_STOP_KEY] = stop;
+}
+
+/**
+ * `npm run dev` / `npm start` in sandbox mode (the launcher sets JOBDECK_DEMO_ADMIN): a demo admin to
+ * sign in as, so the quick start lands in a usable console. Never with a real Descript token.
+ */
+async function ensureDemoAdminForQuickStart(): Promise<void> {
+  const password = process.env.JOBDECK_DEMO_PASSWORD;
+  if (process.env.JOBDECK_DEMO_ADMIN !== "on" || !password || getEnv().descriptMode !== "sandbox") return;
+  try {
+    const { ensureDemoAdmin, DEMO_ADMIN_EMAIL } = await import("@/lib/auth/people");
+    const outcome = await ensureDemoAdmin(password);
+    if (outcome !== "unchanged") logEvent("info", `demo_admin_${outcome}`, { email: DEMO_ADMIN_EMAIL });
+  } catch (error) {
+    logEvent("error", "demo_admin_not_created", { error: (error as Error).message });
+  }
 }

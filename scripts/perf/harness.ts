@@ -4,6 +4,7 @@ import type { ChildProcess } from "node:child_process";
 import os from "node:os";
 import autocannon from "autocannon";
 import pg from "pg";
+import { hashKey, newApiKey, visiblePrefix } from "../../lib/auth/key-format";
 import { signCallbackToken } from "../../lib/jobs/callback-token";
 import { startBuiltApp, type Stack } from "../stack";
 
@@ -115,9 +116,9 @@ export async function floodCallbacks(options: {
   return toOutcome(result, next);
 }
 
-/** GET load on one path: `connections` clients for `seconds`. */
-export async function loadGet(baseUrl: string, path: string, connections: number, seconds: number): Promise<LoadOutcome> {
-  const result = await autocannon({ url: `${baseUrl}${path}`, connections, duration: seconds });
+/** GET load on one path: `connections` clients for `seconds`, with `headers` (the bench's API key). */
+export async function loadGet(baseUrl: string, path: string, connections: number, seconds: number, headers: Record<string, string> = {}): Promise<LoadOutcome> {
+  const result = await autocannon({ url: `${baseUrl}${path}`, connections, duration: seconds, headers });
   return toOutcome(result, result.requests.sent);
 }
 
@@ -145,4 +146,16 @@ export function startApp(stack: Stack): Promise<ChildProcess> {
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * An admin API key for a run, stored as the app stores keys (lib/auth/key-format.ts): the bench and
+ * drills call the console API and the proxy as a program would. Answers the Authorization header.
+ */
+export type RunAuth = { authorization: string };
+
+export async function createRunKey(db: pg.Pool, name: string): Promise<RunAuth> {
+  const key = newApiKey();
+  await db.query("INSERT INTO api_keys (id, name, role, hash, prefix, created_by) VALUES (gen_random_uuid(), $1, 'admin', $2, $3, $1)", [name, hashKey(key), visiblePrefix(key)]);
+  return { authorization: `Bearer ${key}` };
 }

@@ -134,7 +134,7 @@ test("a running job is cancelled from its page with a reason, which lands in its
   await expect(page.getByTestId("job-state")).toHaveText("cancelled");
   await expect(dialog).toBeHidden();
   await expect(page.getByRole("button", { name: "Cancel job…" })).toHaveCount(0);
-  await expect(page.getByRole("list", { name: "Timeline" })).toContainText("by console: wrong project");
+  await expect(page.getByRole("list", { name: "Timeline" })).toContainText("by admin@jobdeck.test (admin): wrong project");
 });
 
 test("an agent edit from the form says when nothing changed, and that visual changes take a minute when something did", async ({ page }) => {

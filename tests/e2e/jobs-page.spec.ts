@@ -3,7 +3,7 @@ import { expect, test } from "@playwright/test";
 test("the home page leads to the jobs page with the app shell", async ({ page }) => {
   await page.goto("/");
   await expect(page).toHaveURL(/\/jobs$/);
-  await expect(page.getByRole("link", { name: "Jobdeck" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Jobdeck", exact: true })).toBeVisible();
   await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Jobs" })).toBeVisible();
   await expect(page.getByRole("heading", { name: "Jobs" })).toBeVisible();
   await expect(page.getByRole("table", { name: "Jobs" })).toBeVisible();

@@ -2,6 +2,13 @@
 // expect the console to work there (Next's dev server once refused its scripts to 127.0.0.1).
 import { spawn, type ChildProcess } from "node:child_process";
 import { expect, test, type Page } from "@playwright/test";
+import { testCredentials } from "./support";
+
+// The demo admin the launcher creates in sandbox mode signs in with this.
+const DEMO_PASSWORD = `demo-${Date.now().toString(36)}-password`;
+
+// A person arriving fresh, not the admin the other specs are signed in as.
+test.use({ storageState: { cookies: [], origins: [] } });
 
 const testPort = Number(process.env.PORT ?? 3100);
 const sandboxPort = Number(process.env.SANDBOX_PORT ?? 4110);
@@ -32,6 +39,15 @@ for (const mode of MODES) {
       .toBe(201);
     const failedAssets = watchForFailedAssets(page);
     await page.goto(`${address}/jobs`);
+    // Not signed in: the console asks first. The launcher printed where the password is.
+    await expect(page).toHaveURL(`${address}/sign-in`);
+    expect(launcher.output()).toContain("Sign in as admin@jobdeck.local with the password from JOBDECK_DEMO_PASSWORD");
+    expect(launcher.output()).not.toContain(DEMO_PASSWORD);
+    await page.getByLabel("Email").fill("admin@jobdeck.local");
+    await page.getByLabel("Password").fill(DEMO_PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    // The dev server compiles the sign-in route and the jobs page on first use: allow it time.
+    await expect(page).toHaveURL(`${address}/jobs`, { timeout: 90_000 });
     await expect(page.getByRole("row").filter({ hasText: projectName })).toBeVisible({ timeout: 60_000 });
     // The client runtime booted: the page is interactive, not just server HTML.
     await page.waitForFunction(() => Boolean((window as unknown as { next?: { version?: string } }).next?.version), null, { timeout: 60_000 });
@@ -43,7 +59,7 @@ for (const mode of MODES) {
 
 function launch(command: "dev" | "start", port: number, sandboxPort: number) {
   // The launcher's own defaults decide the address: nothing of the test stack's but its database.
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), SANDBOX_PORT: String(sandboxPort) };
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), SANDBOX_PORT: String(sandboxPort), JOBDECK_DEMO_PASSWORD: DEMO_PASSWORD };
   delete env.PUBLIC_BASE_URL;
   delete env.DESCRIPT_API_URL;
   const child: ChildProcess = spawn("npm", ["run", command], { env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
@@ -61,6 +77,7 @@ function launch(command: "dev" | "start", port: number, sandboxPort: number) {
   });
   return {
     printedAddress,
+    output: () => output,
     /** SIGTERM to the launcher's process group; true when all of it stopped by itself within 20 s. */
     async stop(): Promise<boolean> {
       if (!child.pid) return true;
@@ -84,14 +101,20 @@ function launch(command: "dev" | "start", port: number, sandboxPort: number) {
 function submitImport(address: string, projectName: string) {
   return fetch(`${address}/api/v1/jobs/import/project_media`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", authorization: `Bearer ${testCredentials().keys.editor}` },
     body: JSON.stringify({ project_name: projectName, add_media: { "intro.mp4": { url: "https://example.com/intro.mp4" } } }),
   }).catch(() => ({ status: 0 }));
 }
 
-/** Scripts, styles and dev resources the page could not load (a refused dev origin shows up here). */
+/**
+ * Scripts, styles and dev resources the page could not load (a refused dev origin shows up here),
+ * and anything the Content Security Policy blocked (a script without the nonce would).
+ */
 function watchForFailedAssets(page: Page): string[] {
   const failed: string[] = [];
+  page.on("console", (message) => {
+    if (/Content Security Policy|Refused to (execute|load|connect)/i.test(message.text())) failed.push(`CSP: ${message.text()}`);
+  });
   page.on("response", (response) => {
     if (response.url().includes("/_next/") && response.status() >= 400) failed.push(`${response.status()} ${response.url()}`);
   });

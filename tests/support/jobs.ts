@@ -1,14 +1,14 @@
 // Shortcuts for the job-core tests: submit through the proxy, read through the console API.
 import type { JobDetail } from "@/lib/jobs/api-types";
-import { appUrl, consoleApi, waitFor, withDatabase } from "./stack";
+import { appFetch, consoleApi, waitFor, withDatabase, type As } from "./stack";
 
 /** `instanceUrl`: another app instance than the stack's (tests/support/instance.ts). */
-export async function proxyPost(path: string, body: unknown, { instanceUrl = appUrl } = {}): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
-  const response = await fetch(`${instanceUrl}/api/v1${path}`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: typeof body === "string" ? body : JSON.stringify(body),
-  });
+export async function proxyPost(path: string, body: unknown, options?: { as?: As; instanceUrl?: string }): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
+  const response = await appFetch(
+    `/api/v1${path}`,
+    { method: "POST", headers: { "content-type": "application/json" }, body: typeof body === "string" ? body : JSON.stringify(body) },
+    options,
+  );
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : {}, headers: response.headers };
 }

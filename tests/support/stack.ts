@@ -1,6 +1,8 @@
 // What the integration tests reach: the app and the sandbox that scripts/with-stack.ts (or
 // scripts/test.ts) started, and the same database. Everything over real HTTP and real Postgres.
+import fs from "node:fs";
 import pg from "pg";
+import type { Role } from "@/lib/auth/permissions";
 
 function required(name: string): string {
   const value = process.env[name];
@@ -14,6 +16,37 @@ export const sandboxToken = required("SANDBOX_TOKEN");
 export const callbackSecret = required("CALLBACK_SECRET");
 export const databaseUrl = required("DATABASE_URL");
 export const appLogFile = process.env.JOBDECK_APP_LOG;
+
+/** One person and one API key per role, made by the test stack (scripts/test-credentials.ts). */
+export const credentials = JSON.parse(fs.readFileSync(required("JOBDECK_TEST_CREDENTIALS"), "utf8")) as {
+  users: Record<Role, { email: string; password: string }>;
+  keys: Record<Role, string>;
+};
+
+/** Who a test request is sent as: a role's API key, a session cookie, or nobody. */
+export type As = Role | "anonymous" | { cookie: string };
+
+/**
+ * Every test request to the app goes through here: as the admin's API key unless the test says
+ * otherwise. Callbacks (public, authenticated by their token) go as "anonymous".
+ */
+export function appFetch(path: string, init: RequestInit = {}, { as = "admin", instanceUrl = appUrl }: { as?: As; instanceUrl?: string } = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  if (typeof as === "object") headers.set("cookie", as.cookie);
+  else if (as !== "anonymous" && !headers.has("authorization")) headers.set("authorization", `Bearer ${credentials.keys[as]}`);
+  return fetch(`${instanceUrl}${path}`, { ...init, headers });
+}
+
+/** Signs a role's person in and answers the session cookie (name=value) to send back. */
+export async function signIn(role: Role): Promise<string> {
+  const response = await appFetch(
+    "/api/auth/sign-in/email",
+    { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(credentials.users[role]) },
+    { as: "anonymous" },
+  );
+  if (response.status !== 200) throw new Error(`sign-in as ${role} answered ${response.status}: ${await response.text()}`);
+  return response.headers.getSetCookie().map((cookie) => cookie.split(";")[0]).join("; ");
+}
 
 /** Polls `probe` until it returns a value that is not undefined, or fails after `timeoutMs`. */
 export async function waitFor<T>(probe: () => Promise<T | undefined>, { timeoutMs = 15_000, intervalMs = 100, what = "condition" } = {}): Promise<T> {
@@ -59,8 +92,8 @@ export async function withDatabase<T>(work: (client: pg.Client) => Promise<T>): 
 }
 
 /** The console API, answering parsed JSON with the status. */
-export async function consoleApi<T = unknown>(path: string, init?: RequestInit): Promise<{ status: number; body: T; headers: Headers }> {
-  const response = await fetch(`${appUrl}${path}`, init);
+export async function consoleApi<T = unknown>(path: string, init?: RequestInit, options?: { as?: As }): Promise<{ status: number; body: T; headers: Headers }> {
+  const response = await appFetch(path, init, options);
   const text = await response.text();
   return { status: response.status, body: (text ? JSON.parse(text) : null) as T, headers: response.headers };
 }

@@ -45,6 +45,7 @@ function row(overrides: Partial<JobRowForView> = {}): JobRowForView {
     aiCreditsUsed: null,
     request: {},
     submittedBy: "console",
+    submitterId: null,
     clientCallbackUrl: null,
     cancelReason: null,
     cancelRequestedAt: null,

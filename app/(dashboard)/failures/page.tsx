@@ -1,4 +1,7 @@
 import type { Metadata } from "next";
+import { Forbidden } from "@/components/auth/forbidden";
+import { requirePageActor } from "@/lib/auth/page";
+import { can } from "@/lib/auth/permissions";
 import Link from "next/link";
 import { FailureGroups } from "@/components/reports/failure-groups";
 import { RangePicker } from "@/components/reports/range-picker";
@@ -9,6 +12,7 @@ export const metadata: Metadata = { title: "Failures" };
 
 /** Imports that ended partial or error, their failed files grouped by error message. */
 export default async function FailuresPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  if (!can((await requirePageActor()).role, "jobs:read")) return <Forbidden what="see failure reports" />;
   const query = failuresQuerySchema.safeParse({ days: (await searchParams).days ?? undefined });
   const report = await getFailureReport(query.success ? query.data : { days: 30 });
   return (

@@ -1,5 +1,8 @@
 import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
 import type { Metadata } from "next";
+import { Forbidden } from "@/components/auth/forbidden";
+import { requirePageActor } from "@/lib/auth/page";
+import { can } from "@/lib/auth/permissions";
 import type { SearchParams } from "nuqs/server";
 import { JobsTable } from "@/components/jobs/jobs-table";
 import { jobKeys } from "@/components/jobs/query-keys";
@@ -15,6 +18,7 @@ export const metadata: Metadata = { title: "Jobs" };
  * (also without JavaScript) and the browser starts from it instead of from "Loading jobs…".
  */
 export default async function JobsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  if (!can((await requirePageActor()).role, "jobs:read")) return <Forbidden what="see jobs" />;
   const query = toListQuery(await loadJobView(searchParams));
   const queryClient = new QueryClient();
   // A view the API refuses (say, a cursor from another sort) is left to the browser, whose query

@@ -1,4 +1,7 @@
 import type { Metadata } from "next";
+import { Forbidden } from "@/components/auth/forbidden";
+import { requirePageActor } from "@/lib/auth/page";
+import { can } from "@/lib/auth/permissions";
 import Link from "next/link";
 import { RangePicker } from "@/components/reports/range-picker";
 import { UsageCharts } from "@/components/reports/usage-charts";
@@ -9,6 +12,7 @@ export const metadata: Metadata = { title: "Usage" };
 
 /** Jobs per day by outcome, failed files, media minutes and AI credits, read on the server. */
 export default async function UsagePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  if (!can((await requirePageActor()).role, "jobs:read")) return <Forbidden what="see usage reports" />;
   const query = usageQuerySchema.safeParse({ days: (await searchParams).days ?? undefined });
   const report = await getUsageReport(query.success ? query.data : { days: 30 });
   const totals = report.daily.reduce(

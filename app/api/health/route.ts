@@ -5,7 +5,7 @@ import { json, route } from "@/lib/server/route";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route("problem", async () => {
+export const GET = route({ format: "problem", access: "public" }, async () => {
   const upstream = getEnv().descriptMode;
   try {
     await getDb().$queryRaw`SELECT 1`;

@@ -1,4 +1,5 @@
 // The three job-creating routes of the Descript-compatible proxy differ only in their job type.
+import { asSubmitter } from "@/lib/auth/actor";
 import { parseDescriptInput } from "@/lib/descript/joi-message";
 import { CREATE_ENDPOINTS, type CreatableJobType, type CreateJobRequest } from "@/lib/descript/schemas";
 import { submitJob } from "@/lib/jobs/service";
@@ -17,10 +18,10 @@ async function readDescriptBody(request: Request): Promise<unknown> {
 }
 
 export function createJobRoute(type: CreatableJobType) {
-  return route("descript", async ({ request }) => {
+  return route({ format: "descript", access: "jobs:submit" }, async ({ request, actor }) => {
     const parsed = parseDescriptInput<CreateJobRequest>(CREATE_ENDPOINTS[type].schema, await readDescriptBody(request));
     if (!parsed.success) throw new AppError("invalid_input", parsed.message);
-    const { answer } = await submitJob({ type, body: parsed.data, submittedBy: "api" });
+    const { answer } = await submitJob({ type, body: parsed.data, submittedBy: asSubmitter(actor) });
     return json(answer, { status: 201 });
   });
 }

@@ -77,7 +77,7 @@ describe("the drill-down's API", () => {
     const answer = await post<SubmissionAnswer>(`/api/jobs/${partial.upstreamJobId}/reimport`);
     expect(answer.status).toBe(201);
     const reimport = await waitForDetail(answer.body.jobId, (job) => job.state === "stopped", "the re-import to stop");
-    expect(reimport).toMatchObject({ type: "import/project_media", projectId: partial.projectId, submittedBy: "console", reimportOfId: partial.localId });
+    expect(reimport).toMatchObject({ type: "import/project_media", projectId: partial.projectId, submittedBy: "key:test-admin", reimportOfId: partial.localId });
     expect(reimport.files.map((file) => [file.reference, file.sourceUrl])).toEqual([["broken.mp4", "https://media.example.com/fail/broken.mp4"]]);
     expect(reimport.request).toEqual({ project_id: partial.projectId, add_media: { "broken.mp4": { url: "https://media.example.com/fail/broken.mp4" } } });
     // It went upstream like any job: Descript knows it, in the same project.
@@ -110,7 +110,7 @@ describe("the console's submissions", () => {
     });
     expect(answer.status).toBe(201);
     const job = await getDetail(answer.body.jobId);
-    expect(job).toMatchObject({ upstreamJobId: answer.body.upstreamJobId, projectName, submittedBy: "console" });
+    expect(job).toMatchObject({ upstreamJobId: answer.body.upstreamJobId, projectName, submittedBy: "key:test-admin" });
   });
 
   it("refuses what the proxy refuses, naming each field in the proxy's words", async () => {

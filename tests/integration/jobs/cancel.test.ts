@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { JobDetail } from "@/lib/jobs/api-types";
 import { getDetail, submitImport, waitForDetail } from "../../support/jobs";
-import { appUrl, consoleApi, sandboxControl, sandboxJob, uniqueName, waitFor, withDatabase } from "../../support/stack";
+import { appFetch, consoleApi, sandboxControl, sandboxJob, uniqueName, waitFor, withDatabase } from "../../support/stack";
 
 const cancel = (localId: string, body: unknown = {}) =>
   consoleApi<JobDetail & { code?: string }>(`/api/jobs/${localId}/cancel`, {
@@ -74,7 +74,7 @@ describe("the proxy's DELETE /jobs/{job_id}", () => {
       // Hold the job's row lock, as a callback being applied would.
       await db.query("BEGIN");
       await db.query("SELECT id FROM jobs WHERE id = $1 FOR UPDATE", [localId]);
-      const deleting = fetch(`${appUrl}/api/v1/jobs/${upstreamJobId}`, { method: "DELETE" });
+      const deleting = appFetch(`/api/v1/jobs/${upstreamJobId}`, { method: "DELETE" });
       try {
         await waitFor(
           async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { submitImport } from "../../support/jobs";
-import { appUrl, uniqueName } from "../../support/stack";
+import { appFetch, uniqueName } from "../../support/stack";
 
 interface StreamEvent {
   event: string;
@@ -37,7 +37,7 @@ function eventStream(response: Response) {
 describe("GET /api/jobs/changes", () => {
   it("streams every change of a job as server-sent events, from LISTEN/NOTIFY", async () => {
     const abort = new AbortController();
-    const response = await fetch(`${appUrl}/api/jobs/changes`, { signal: abort.signal });
+    const response = await appFetch(`/api/jobs/changes`, { signal: abort.signal });
     try {
       expect(response.status).toBe(200);
       expect(response.headers.get("content-type")).toContain("text/event-stream");

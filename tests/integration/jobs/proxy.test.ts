@@ -2,9 +2,9 @@ import { describe, expect, it } from "vitest";
 import { PlainDescriptClient, DescriptApiError, type DescriptJob } from "../../support/descript-client";
 import { proxyPost, submitImport } from "../../support/jobs";
 import { assertMatchesContract } from "../../support/openapi-contract";
-import { appUrl, sandboxControl, sandboxToken, sandboxUrl, uniqueName, withDatabase } from "../../support/stack";
+import { appFetch, appUrl, credentials, sandboxControl, sandboxToken, sandboxUrl, uniqueName, withDatabase } from "../../support/stack";
 
-const viaJobdeck = new PlainDescriptClient(`${appUrl}/api/v1`, "any-client-token", 200);
+const viaJobdeck = new PlainDescriptClient(`${appUrl}/api/v1`, credentials.keys.admin, 200);
 const direct = new PlainDescriptClient(sandboxUrl, sandboxToken, 200);
 
 async function jobCount(): Promise<number> {
@@ -80,7 +80,7 @@ describe("the Descript-compatible proxy", () => {
       cursor = page.pagination.next_cursor;
     } while (cursor);
     expect(seen).toEqual([...ids].reverse());
-    const bad = await fetch(`${appUrl}/api/v1/jobs?limit=500`);
+    const bad = await appFetch(`/api/v1/jobs?limit=500`);
     expect(bad.status).toBe(400);
     expect(await bad.json()).toEqual({ error: "invalid_input", message: expect.stringContaining('"limit"') });
   });
@@ -118,7 +118,7 @@ describe("the Descript-compatible proxy", () => {
       expect(answer.body).toEqual({ error: "invalid_input", message: expect.stringMatching(message) });
     }
     // Like Descript's JSON parser, a body not sent as JSON reads as {}.
-    const notJson = await fetch(`${appUrl}/api/v1/jobs/agent`, {
+    const notJson = await appFetch(`/api/v1/jobs/agent`, {
       method: "POST",
       headers: { "content-type": "text/plain" },
       body: JSON.stringify({ project_name: "p", prompt: "x" }),
@@ -165,7 +165,7 @@ describe("the Descript-compatible proxy", () => {
   });
 
   it("passes GET /status through to upstream", async () => {
-    const response = await fetch(`${appUrl}/api/v1/status`);
+    const response = await appFetch(`/api/v1/status`);
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ drive_id: expect.any(String) });
   });
@@ -179,11 +179,11 @@ describe("the proxy's answers against Descript's published OpenAPI", () => {
     });
     assertMatchesContract({ path: "/jobs/import/project_media", method: "post", status: created.status, body: created.body });
     const jobId = created.body.job_id as string;
-    const queued = await fetch(`${appUrl}/api/v1/jobs/${jobId}`);
+    const queued = await appFetch(`/api/v1/jobs/${jobId}`);
     assertMatchesContract({ path: "/jobs/{job_id}", method: "get", status: queued.status, body: await queued.json() });
     const finished = await viaJobdeck.waitUntilDone(jobId);
     assertMatchesContract({ path: "/jobs/{job_id}", method: "get", status: 200, body: finished });
-    const list = await fetch(`${appUrl}/api/v1/jobs?limit=3`);
+    const list = await appFetch(`/api/v1/jobs?limit=3`);
     assertMatchesContract({ path: "/jobs", method: "get", status: list.status, body: await list.json() });
     const agent = await proxyPost("/jobs/agent", { project_id: finished.project_id, prompt: "tighten the intro" });
     assertMatchesContract({ path: "/jobs/agent", method: "post", status: agent.status, body: agent.body });
@@ -192,7 +192,7 @@ describe("the proxy's answers against Descript's published OpenAPI", () => {
     assertMatchesContract({ path: "/jobs/publish", method: "post", status: publish.status, body: publish.body });
     const invalid = await proxyPost("/jobs/agent", { prompt: "x" });
     assertMatchesContract({ path: "/jobs/agent", method: "post", status: invalid.status, body: invalid.body });
-    const missing = await fetch(`${appUrl}/api/v1/jobs/project-media-import-00000000-0000-4000-8000-000000000000`);
+    const missing = await appFetch(`/api/v1/jobs/project-media-import-00000000-0000-4000-8000-000000000000`);
     assertMatchesContract({ path: "/jobs/{job_id}", method: "get", status: missing.status, body: await missing.json() });
   });
 });

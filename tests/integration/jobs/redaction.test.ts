@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { signCallbackToken } from "@/lib/jobs/callback-token";
 import { redactText, redactUpstreamError } from "@/lib/server/redact";
 import { proxyPost } from "../../support/jobs";
-import { appLogFile, appUrl, callbackSecret, databaseUrl, sandboxControl, sandboxToken, uniqueName, withDatabase } from "../../support/stack";
+import { appFetch, appLogFile, appUrl, callbackSecret, databaseUrl, sandboxControl, sandboxToken, uniqueName, withDatabase } from "../../support/stack";
 
 const CALLBACK_PATH = "/api/callbacks/descript/";
 
@@ -52,7 +52,7 @@ describe("redaction at the boundary", () => {
     expect(created.body).toEqual({ error: "unauthorized", message: "Rejected Bearer [redacted]" });
 
     await sandboxControl("faults", { status: 401, count: 1, echo_request: true, method: "GET", path_prefix: "/status" });
-    const status = await fetch(`${appUrl}/api/v1/status`);
+    const status = await appFetch(`/api/v1/status`);
     const statusText = await status.text();
     expect(status.status).toBe(401);
 
@@ -63,7 +63,7 @@ describe("redaction at the boundary", () => {
       const events = await db.query("SELECT * FROM job_events WHERE job_id = $1", [job.id]);
       return JSON.stringify([jobs.rows, events.rows]);
     });
-    const timeline = await (await fetch(`${appUrl}/api/jobs/${job.id}`)).text();
+    const timeline = await (await appFetch(`/api/jobs/${job.id}`)).text();
     const logs = appLogFile && fs.existsSync(appLogFile) ? fs.readFileSync(appLogFile, "utf8") : null;
     expect(logs, "the app's log file (JOBDECK_APP_LOG) must exist to be checked").not.toBeNull();
     const jobCallbackToken = signCallbackToken(job.id, callbackSecret);

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import { describe, expect, it } from "vitest";
 import { proxyPost, submitImport, waitForDetail } from "../../support/jobs";
 import { startReceiver } from "../../support/receiver";
-import { appLogFile, appUrl, callbackSecret, consoleApi, sandboxControl, sandboxToken, uniqueName, withDatabase } from "../../support/stack";
+import { appFetch, appLogFile, appUrl, callbackSecret, consoleApi, sandboxControl, sandboxToken, uniqueName, withDatabase } from "../../support/stack";
 
 describe("secrets", () => {
   it("the upstream token and the callback secret appear in no response, log line or stored row", async () => {
@@ -18,12 +18,12 @@ describe("secrets", () => {
     await sandboxControl("faults", { status: 500, count: 1, method: "POST", path_prefix: "/jobs/agent" });
     answers.push(JSON.stringify(await proxyPost("/jobs/agent", { project_name: uniqueName("secret"), prompt: "go" })));
     answers.push(JSON.stringify(await proxyPost("/jobs/import/project_media", { project_name: "x", add_media: { "n.mp4": { url: "https://media.example.com/norange/n.mp4" } } })));
-    await keep(await fetch(`${appUrl}/api/jobs/${stalled.localId}/cancel`, { method: "POST" }));
+    await keep(await appFetch(`/api/jobs/${stalled.localId}/cancel`, { method: "POST" }));
     await keep(await fetch(`${appUrl}/api/callbacks/descript/${ok.localId}.forged`, { method: "POST", body: "{}" }));
     await waitForDetail(ok.localId, (job) => job.events.some((event) => event.kind === "relayed"), "the relay");
     await waitForDetail(failed.localId, (job) => job.state === "stopped", "the failing import");
     for (const path of ["/api/jobs?limit=100", `/api/jobs/${ok.localId}`, `/api/jobs/${failed.localId}`, `/api/jobs/${stalled.localId}`, "/api/v1/jobs?limit=100", `/api/v1/jobs/${ok.upstreamJobId}`, "/api/v1/status", "/api/health", "/jobs"]) {
-      await keep(await fetch(`${appUrl}${path}`));
+      await keep(await appFetch(`${path}`));
     }
     answers.push(JSON.stringify(receiver.deliveries));
     await receiver.close();

@@ -4,7 +4,7 @@
 // late on a loaded machine. The economy of polling is counted the same way.
 import { afterEach, describe, expect, it } from "vitest";
 import { submitImport } from "../../support/jobs";
-import { consoleApi, sandboxControl, uniqueName, waitFor, withDatabase } from "../../support/stack";
+import { appFetch, consoleApi, sandboxControl, uniqueName, waitFor, withDatabase } from "../../support/stack";
 import { busiestWindow, resetBudget, sandboxRequests, type RecordedRequest } from "../../support/worker";
 
 const RATE = 5;
@@ -47,7 +47,7 @@ describe("the shared upstream budget", () => {
   it("holds every caller back for the Retry-After of an injected 429", async () => {
     await sandboxControl("faults", { status: 429, count: 1, retry_after: 2, method: "POST", path_prefix: "/jobs/agent" });
     const since = Date.now();
-    const refused = await fetch(`${process.env.PUBLIC_BASE_URL}/api/v1/jobs/agent`, {
+    const refused = await appFetch("/api/v1/jobs/agent", {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ project_name: uniqueName("throttled"), prompt: "tidy up" }),

@@ -3,7 +3,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { startAppInstance, type AppInstance } from "../../support/instance";
 import { submitImport } from "../../support/jobs";
-import { appUrl, consoleApi, uniqueName, waitFor, withDatabase } from "../../support/stack";
+import { appFetch, consoleApi, uniqueName, waitFor, withDatabase } from "../../support/stack";
 import { resetBudget, sandboxRequests, startScript, type ScriptRun } from "../../support/worker";
 
 const media = (name: string) => `https://media.example.com/${name}`;
@@ -27,7 +27,7 @@ async function workerIdOf(run: ScriptRun): Promise<string> {
 }
 
 async function cancelAll(ids: string[]) {
-  for (const id of ids) await fetch(`${appUrl}/api/jobs/${id}/cancel`, { method: "POST" });
+  for (const id of ids) await appFetch(`/api/jobs/${id}/cancel`, { method: "POST" });
 }
 
 describe("workers sharing one database", () => {

@@ -8,7 +8,7 @@ import { createSandbox, type Sandbox } from "@/lib/sandbox/server";
 import { prepareDatabase, runPrisma } from "../../../scripts/stack";
 import { startAppInstance, type AppInstance } from "../../support/instance";
 import { proxyPost } from "../../support/jobs";
-import { databaseUrl, sandboxToken, uniqueName, waitFor } from "../../support/stack";
+import { databaseUrl, sandboxToken, uniqueName, waitFor, withDatabase } from "../../support/stack";
 import type { RecordedRequest } from "../../support/worker";
 
 const media = (name: string) => `https://media.example.com/${name}`;
@@ -28,6 +28,14 @@ let instance: AppInstance | undefined;
 beforeAll(async () => {
   await prepareDatabase(ownDatabaseUrl, { fresh: true });
   await runPrisma(["migrate", "deploy"], { ...process.env, DATABASE_URL: ownDatabaseUrl });
+  // The test stack's admin key works on this instance too: its stored form is copied over.
+  const { rows: keys } = await withDatabase((db) => db.query("SELECT * FROM api_keys WHERE name = 'test-admin' AND revoked_at IS NULL"));
+  await withOwnDatabase(async (db) => {
+    for (const key of keys) {
+      const columns = Object.keys(key);
+      await db.query(`INSERT INTO api_keys (${columns.map((column) => pg.escapeIdentifier(column)).join(", ")}) VALUES (${columns.map((_, index) => `$${index + 1}`).join(", ")})`, columns.map((column) => key[column]));
+    }
+  });
   sandbox = createSandbox({ token: sandboxToken, speed: 1 });
   sandboxUrl = (await sandbox.listen(0)).baseUrl;
   instance = await startAppInstance({ DATABASE_URL: ownDatabaseUrl, DESCRIPT_API_URL: sandboxUrl });

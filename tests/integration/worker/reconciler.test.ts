@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import type { JobListPage } from "@/lib/jobs/api-types";
 import { proxyPost, submitImport } from "../../support/jobs";
-import { appUrl, consoleApi, sandboxControl, sandboxJob, sandboxToken, sandboxUrl, uniqueName, withDatabase } from "../../support/stack";
+import { appFetch, consoleApi, sandboxControl, sandboxJob, sandboxToken, sandboxUrl, uniqueName, withDatabase } from "../../support/stack";
 import { eventMessages, jobRow, sandboxRequests, waitForRow } from "../../support/worker";
 
 const media = (name: string) => `https://media.example.com/${name}`;
@@ -89,7 +89,7 @@ describe("the reconciler", () => {
     const { localId, upstreamJobId } = await submitImport(uniqueName("cancel read-back #stall #drop"), { "a.mp4": media("a.mp4") });
     // The DELETE goes through; the three tries of the read-back that follows all fail.
     await sandboxControl("faults", { status: 503, count: 3, method: "GET", path_prefix: `/jobs/${upstreamJobId}` });
-    const cancelled = await fetch(`${appUrl}/api/jobs/${localId}/cancel`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    const cancelled = await appFetch(`/api/jobs/${localId}/cancel`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
     expect(cancelled.status).toBe(200);
     expect((await jobRow(localId)).state).toBe("cancel_requested");
     const row = await waitForRow(localId, isEnded, "the cancel to be confirmed by a poll");
@@ -105,7 +105,7 @@ describe("the reconciler", () => {
     const list = await consoleApi<JobListPage>(`/api/jobs?q=${localId}`);
     expect(list.body.data[0]).toMatchObject({ id: localId, stuckReason: row.stuck_reason });
     expect(list.body.data[0]?.stuckSince).not.toBeNull();
-    await fetch(`${appUrl}/api/jobs/${localId}/cancel`, { method: "POST" });
+    await appFetch(`/api/jobs/${localId}/cancel`, { method: "POST" });
   });
 
   it("brings a job's next poll forward when someone views it, or watches the live table", async () => {
@@ -120,11 +120,11 @@ describe("the reconciler", () => {
 
     await later();
     const controller = new AbortController();
-    const stream = await fetch(`${appUrl}/api/jobs/changes`, { signal: controller.signal });
+    const stream = await appFetch(`/api/jobs/changes`, { signal: controller.signal });
     await stream.body?.getReader().read();
     await waitForRow(localId, isSoon, "the watched job's poll to come forward", 10_000);
     controller.abort();
-    await fetch(`${appUrl}/api/jobs/${localId}/cancel`, { method: "POST" });
+    await appFetch(`/api/jobs/${localId}/cancel`, { method: "POST" });
   });
 
   it("answers the status strip's questions", async () => {

@@ -6,7 +6,7 @@ import { signCallbackToken } from "@/lib/jobs/callback-token";
 import { runSweep } from "@/lib/worker/sweep";
 import { submitImport } from "../../support/jobs";
 import { startReceiver } from "../../support/receiver";
-import { appUrl, callbackSecret, consoleApi, uniqueName, waitFor, withDatabase } from "../../support/stack";
+import { appFetch, appUrl, callbackSecret, consoleApi, uniqueName, waitFor, withDatabase } from "../../support/stack";
 import { startScript, waitForRow } from "../../support/worker";
 
 const media = (name: string) => `https://media.example.com/${name}`;
@@ -157,7 +157,7 @@ describe("the expiry sweep", () => {
     expect(answers.filter((answer) => answer.duringSweep).length).toBeGreaterThanOrEqual(10);
     const left = await withDatabase(async (db) => Number((await db.query("SELECT count(*) FROM jobs WHERE submitted_by = 'sweep-seed'")).rows[0].count));
     expect(left).toBe(0);
-    await fetch(`${appUrl}/api/jobs/${localId}/cancel`, { method: "POST" });
+    await appFetch(`/api/jobs/${localId}/cancel`, { method: "POST" });
   }, 600_000);
 
   it("prunes rollups older than ROLLUP_RETENTION_DAYS (400 days) and keeps the younger ones", async () => {

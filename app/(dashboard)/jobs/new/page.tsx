@@ -1,4 +1,7 @@
 import type { Metadata } from "next";
+import { Forbidden } from "@/components/auth/forbidden";
+import { requirePageActor } from "@/lib/auth/page";
+import { can } from "@/lib/auth/permissions";
 import Link from "next/link";
 import { NewAgentForm } from "@/components/forms/new-agent-form";
 import { NewImportForm } from "@/components/forms/new-import-form";
@@ -10,8 +13,9 @@ const KINDS = [
   { kind: "agent", label: "Agent edit" },
 ] as const;
 
-/** Submit an import or an agent edit through Jobdeck (as `console`); the Descript token stays on the server. */
+/** Submit an import or an agent edit through Jobdeck (in your name); the Descript token stays on the server. */
 export default async function NewJobPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  if (!can((await requirePageActor()).role, "jobs:submit")) return <Forbidden what="submit jobs" />;
   const kind = (await searchParams).kind === "agent" ? "agent" : "import";
   return (
     <section className="space-y-5">

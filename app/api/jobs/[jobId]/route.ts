@@ -8,7 +8,7 @@ import { expediteJobPolls } from "@/lib/worker/expedite";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route<{ jobId: string }>("problem", async ({ params }) => {
+export const GET = route<{ jobId: string }>({ format: "problem", access: "jobs:read" }, async ({ params }) => {
   const { jobId } = parseParams(params, z.object({ jobId: jobKeySchema }));
   const detail = await getJobDetail(jobId);
   void expediteJobPolls([detail.id]); // someone is viewing this job: look at it upstream soon

@@ -7,7 +7,7 @@ export const dynamic = "force-dynamic";
 
 const HEARTBEAT_MS = 25_000;
 
-export const GET = route("problem", async ({ request }) => {
+export const GET = route({ format: "problem", access: "jobs:read" }, async ({ request }) => {
   void expediteJobPolls("live-table"); // someone is watching the live table: look at its active jobs soon
   const encoder = new TextEncoder();
   let stop = () => {};
@@ -38,6 +38,6 @@ export const GET = route("problem", async ({ request }) => {
     },
   });
   return new Response(stream, {
-    headers: { "content-type": "text/event-stream", "cache-control": "no-cache, no-transform", "x-accel-buffering": "no" },
+    headers: { "content-type": "text/event-stream", "cache-control": "no-store, no-transform", "x-accel-buffering": "no" },
   });
 });

@@ -5,4 +5,4 @@ import { json, parseSearchParams, route } from "@/lib/server/route";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route("problem", async ({ request }) => json(await getUsageReport(parseSearchParams(request, usageQuerySchema))));
+export const GET = route({ format: "problem", access: "jobs:read" }, async ({ request }) => json(await getUsageReport(parseSearchParams(request, usageQuerySchema))));

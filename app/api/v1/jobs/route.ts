@@ -7,7 +7,7 @@ import { json, route } from "@/lib/server/route";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route("descript", async ({ request }) => {
+export const GET = route({ format: "descript", access: "jobs:read" }, async ({ request }) => {
   const parsed = parseDescriptInput(listJobsQuerySchema, Object.fromEntries(request.nextUrl.searchParams));
   if (!parsed.success) throw new AppError("invalid_input", parsed.message);
   return json(await listUpstreamJobsPage(parsed.data));

@@ -4,4 +4,4 @@ import { json, route } from "@/lib/server/route";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route("descript", async () => json(await getDescriptClient().getStatus()));
+export const GET = route({ format: "descript", access: "jobs:read" }, async () => json(await getDescriptClient().getStatus()));

@@ -6,7 +6,7 @@ import { json, parseParams, parseSearchParams, route } from "@/lib/server/route"
 
 export const dynamic = "force-dynamic";
 
-export const GET = route<{ jobId: string }>("problem", async ({ request, params }) => {
+export const GET = route<{ jobId: string }>({ format: "problem", access: "jobs:read" }, async ({ request, params }) => {
   const { jobId } = parseParams(params, z.object({ jobId: jobKeySchema }));
   return json(await listJobEventsPage(jobId, parseSearchParams(request, jobEventsQuerySchema)));
 });

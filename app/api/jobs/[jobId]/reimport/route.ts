@@ -1,5 +1,6 @@
-// POST /api/jobs/{id}/reimport — the console: import a finished import's failed files again, as a new linked job.
+// POST /api/jobs/{id}/reimport — editors and up: import a finished import's failed files again, as a new linked job.
 import { z } from "zod";
+import { asSubmitter } from "@/lib/auth/actor";
 import { jobKeySchema } from "@/lib/jobs/api-types";
 import { getJobByKey } from "@/lib/jobs/queries";
 import { reimportFailedFiles } from "@/lib/jobs/service";
@@ -8,10 +9,10 @@ import { json, parseParams, route } from "@/lib/server/route";
 
 export const dynamic = "force-dynamic";
 
-export const POST = route<{ jobId: string }>("problem", async ({ params }) => {
+export const POST = route<{ jobId: string }>({ format: "problem", access: "jobs:submit" }, async ({ params, actor }) => {
   const { jobId } = parseParams(params, z.object({ jobId: jobKeySchema }));
   const job = await getJobByKey(jobId);
-  const { jobId: newJobId, answer } = await reimportFailedFiles({ jobId: job.id, submittedBy: "console" });
+  const { jobId: newJobId, answer } = await reimportFailedFiles({ jobId: job.id, submittedBy: asSubmitter(actor) });
   const body: SubmissionAnswer = { jobId: newJobId, upstreamJobId: answer.job_id };
   return json(body, { status: 201 });
 });

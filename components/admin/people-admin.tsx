@@ -1,0 +1,102 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState, type FormEvent } from "react";
+import { request } from "@/components/jobs/api";
+import { Button } from "@/components/ui/button";
+import type { PersonSummary } from "@/lib/auth/api-types";
+import { ROLES, type Role } from "@/lib/auth/permissions";
+import { AdminTable, CELL, FIELD, when } from "./table";
+
+const KEY = ["admin", "people"] as const;
+const jsonInit = (method: string, body: unknown): RequestInit => ({ method, headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+
+/** Admins: everyone who can sign in, their role, disabling; and a form to add a person. */
+export function PeopleAdmin({ selfId }: { selfId: string | null }) {
+  const queryClient = useQueryClient();
+  const people = useQuery({ queryKey: KEY, queryFn: () => request<{ people: PersonSummary[] }>("/api/people") });
+  const change = useMutation({
+    mutationFn: ({ id, ...body }: { id: string; role?: Role; disabled?: boolean }) => request<PersonSummary>(`/api/people/${id}`, jsonInit("PATCH", body)),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: KEY }),
+  });
+  const [error, setError] = useState<string | null>(null);
+  const add = useMutation({
+    mutationFn: (body: Record<string, string>) => request<PersonSummary>("/api/people", jsonInit("POST", body)),
+    onSuccess: () => setError(null),
+    onError: (failure) => setError(failure.message),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: KEY }),
+  });
+
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const body = Object.fromEntries([...new FormData(form).entries()].map(([key, value]) => [key, String(value)]));
+    add.mutate(body, { onSuccess: () => form.reset() });
+  }
+
+  return (
+    <div className="space-y-6">
+      <form onSubmit={submit} aria-label="Add a person" className="flex flex-wrap items-end gap-3 rounded-lg border border-zinc-200 p-4 dark:border-zinc-800">
+        <label className="space-y-1 text-sm">
+          <span className="block font-medium">Name</span>
+          <input name="name" required className={FIELD} />
+        </label>
+        <label className="space-y-1 text-sm">
+          <span className="block font-medium">Email</span>
+          <input name="email" type="email" required className={FIELD} />
+        </label>
+        <label className="space-y-1 text-sm">
+          <span className="block font-medium">Password</span>
+          <input name="password" type="password" minLength={12} required autoComplete="new-password" className={FIELD} />
+        </label>
+        <label className="space-y-1 text-sm">
+          <span className="block font-medium">Role</span>
+          <select name="role" defaultValue="viewer" className={FIELD}>
+            {ROLES.map((role) => (
+              <option key={role}>{role}</option>
+            ))}
+          </select>
+        </label>
+        <Button type="submit" variant="primary" disabled={add.isPending}>
+          Add person
+        </Button>
+        {error ? (
+          <p role="alert" className="w-full text-sm text-red-700 dark:text-red-300">
+            {error}
+          </p>
+        ) : null}
+      </form>
+      {people.isError ? <p role="alert" className="text-sm text-red-700 dark:text-red-300">{people.error.message}</p> : null}
+      <AdminTable label="People" head={["Name", "Email", "Role", "Added", "Status", ""]}>
+        {(people.data?.people ?? []).map((person) => (
+          <tr key={person.id}>
+            <td className={CELL}>{person.name}</td>
+            <td className={CELL}>{person.email}</td>
+            <td className={CELL}>
+              <select
+                aria-label={`Role of ${person.email}`}
+                value={person.role}
+                disabled={person.id === selfId || change.isPending}
+                onChange={(event) => change.mutate({ id: person.id, role: event.target.value as Role })}
+                className={FIELD}
+              >
+                {ROLES.map((role) => (
+                  <option key={role}>{role}</option>
+                ))}
+              </select>
+            </td>
+            <td className={CELL}>{when(person.createdAt)}</td>
+            <td className={CELL}>{person.disabledAt ? <span className="text-red-700 dark:text-red-300">disabled</span> : "active"}</td>
+            <td className={`${CELL} text-right`}>
+              {person.id === selfId ? null : (
+                <Button size="sm" variant={person.disabledAt ? "secondary" : "danger"} onClick={() => change.mutate({ id: person.id, disabled: !person.disabledAt })}>
+                  {person.disabledAt ? "Enable" : "Disable"}
+                </Button>
+              )}
+            </td>
+          </tr>
+        ))}
+      </AdminTable>
+    </div>
+  );
+}

@@ -1,0 +1,81 @@
+// The issue's walk-through: an editor submits and cannot cancel someone else's job (no button, and
+// 403 when trying anyway); ops cancels it with a reason that lands in the timeline; after signing
+// out, the back button shows nothing private. No page breaks its Content Security Policy.
+import { expect, test, type Browser, type Page } from "@playwright/test";
+import type { Role } from "@/lib/auth/permissions";
+import { testCredentials } from "./support";
+
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/;
+
+/** A fresh browser context, signed in through the sign-in form; CSP violations are collected. */
+async function signInThroughForm(browser: Browser, role: Role): Promise<{ page: Page; violations: string[] }> {
+  const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+  const page = await context.newPage();
+  const violations: string[] = [];
+  page.on("console", (message) => {
+    if (/Content Security Policy|Refused to (execute|load)/i.test(message.text())) violations.push(message.text());
+  });
+  const { email, password } = testCredentials().users[role];
+  await page.goto("/jobs");
+  await expect(page).toHaveURL(/\/sign-in$/);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/jobs$/);
+  await expect(page.getByRole("link", { name: new RegExp(`${email}`) })).toBeVisible();
+  return { page, violations };
+}
+
+test.describe.configure({ mode: "serial" });
+
+test("editor submits, cannot cancel another's job; ops cancels it with a reason; sign-out leaves nothing behind", async ({ browser, request }) => {
+  test.setTimeout(120_000);
+  // Someone else's job: the admin's (the default signed-in state), kept running by #stall.
+  const projectName = `e2e roles #stall ${Date.now()}`;
+  const created = await request.post("/api/v1/jobs/import/project_media", { data: { project_name: projectName, add_media: { "a.mp4": { url: "https://media.example.com/a.mp4" } } } });
+  expect(created.status()).toBe(201);
+  const { job_id: upstreamJobId } = (await created.json()) as { job_id: string };
+
+  const editor = await signInThroughForm(browser, "editor");
+  // The editor submits an import of their own from the form.
+  await editor.page.goto("/jobs/new");
+  await editor.page.getByLabel("Project name").fill(`e2e editor's own ${Date.now()}`);
+  await editor.page.getByLabel("File 1 name").fill("own.mp4");
+  await editor.page.getByLabel("File 1 URL").fill("https://media.example.com/own.mp4");
+  await editor.page.getByRole("button", { name: "Submit import" }).click();
+  await expect(editor.page).toHaveURL(new RegExp(`/jobs/${UUID.source}$`));
+  await expect(editor.page.getByText("editor@jobdeck.test").first()).toBeVisible();
+
+  // Someone else's job: no cancel button, and the API refuses anyway.
+  await editor.page.goto(`/jobs/${upstreamJobId}`);
+  await expect(editor.page.getByTestId("job-state")).toHaveText(/queued|running/);
+  await expect(editor.page.getByRole("button", { name: "Cancel job…" })).toHaveCount(0);
+  const localId = ((await (await editor.page.request.get(`/api/jobs/${upstreamJobId}`)).json()) as { id: string }).id;
+  const refused = await editor.page.request.post(`/api/jobs/${localId}/cancel`, { data: { reason: "not mine" } });
+  expect(refused.status()).toBe(403);
+  // Nor is it offered in the table.
+  await editor.page.goto(`/jobs?q=${encodeURIComponent(projectName)}`);
+  await expect(editor.page.getByRole("row").filter({ hasText: projectName })).toBeVisible();
+  await expect(editor.page.getByRole("button", { name: /^Cancel job / })).toHaveCount(0);
+  expect(editor.violations).toEqual([]);
+  await editor.page.context().close();
+
+  const ops = await signInThroughForm(browser, "ops");
+  await ops.page.goto(`/jobs/${upstreamJobId}`);
+  await ops.page.getByRole("button", { name: "Cancel job…" }).click();
+  const dialog = ops.page.getByRole("dialog", { name: "Cancel this job?" });
+  await dialog.getByLabel(/Reason/).fill("duplicate upload");
+  await dialog.getByRole("button", { name: "Cancel job" }).click();
+  await expect(ops.page.getByTestId("job-state")).toHaveText("cancelled");
+  await expect(ops.page.getByRole("list", { name: "Timeline" })).toContainText("by ops@jobdeck.test (ops): duplicate upload");
+
+  // Sign out; the back button must not show the job again.
+  await ops.page.getByRole("button", { name: "Sign out" }).click();
+  await expect(ops.page).toHaveURL(/\/sign-in$/);
+  await ops.page.goBack();
+  await expect(ops.page).toHaveURL(/\/sign-in$/);
+  await expect(ops.page.getByText(upstreamJobId)).toHaveCount(0);
+  await expect(ops.page.getByText("duplicate upload")).toHaveCount(0);
+  expect(ops.violations).toEqual([]);
+  await ops.page.context().close();
+});
