@@ -420,11 +420,20 @@ function badInputs(job: SeededJob, secret: string): BadInput[] {
 async function drillUpstreamFaults({ db, appUrl, stack, auth }: { db: pg.Pool; appUrl: string; stack: Stack; auth: RunAuth }): Promise<DrillReport> {
   log(`drill: upstream answering 429 and 5xx for ${FAULT_SECONDS} s`);
   const sandbox = stack.env.DESCRIPT_API_URL!;
-  const control = (body: unknown) => fetch(`${sandbox}/_sandbox/faults`, { method: "POST", headers: { "content-type": "application/json", ...auth }, body: JSON.stringify(body) }).then((r) => r.json() as Promise<{ pending: number }>);
+  const control = async (body: unknown) => {
+    const response = await fetch(`${sandbox}/_sandbox/faults`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${stack.env.SANDBOX_TOKEN}` },
+      body: JSON.stringify(body),
+    });
+    // A fault the sandbox refused would leave the drill faulting nothing.
+    if (!response.ok) throw new Error(`the sandbox refused the fault: ${response.status}`);
+    return (await response.json()) as { pending: number };
+  };
   const submit = async (label: string) => {
     const response = await fetch(`${appUrl}/api/v1/jobs/import/project_media`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", ...auth },
       body: JSON.stringify({ project_name: `drill upstream ${label}`, add_media: { "a.mp4": { url: "https://media.example.com/a.mp4" } } }),
     });
     const body = (await response.json().catch(() => ({}))) as { job_id?: string; error?: string };
