@@ -1,7 +1,7 @@
 import "server-only";
 // People who sign in: created by an admin (or /setup for the first one), never by sign-up. The
 // password goes through better-auth's own hashing and credential account, so sign-in finds it.
-import { getDb } from "@/lib/server/db";
+import { getDb, withDriverTransaction } from "@/lib/server/db";
 import { AppError } from "@/lib/server/errors";
 import type { PersonSummary } from "./api-types";
 import { getAuth, MIN_PASSWORD_LENGTH } from "./auth";
@@ -11,6 +11,20 @@ export type { PersonSummary };
 
 export async function countPeople(): Promise<number> {
   return getDb().user.count();
+}
+
+/**
+ * The first admin, made only while nobody exists: one setup at a time across every instance (an
+ * advisory lock held until the person is stored), so two first-run forms sent at once make one
+ * admin, and the second is told someone exists. Null when someone already did.
+ */
+export async function createFirstAdmin(person: { name: string; email: string; password: string }): Promise<PersonSummary | null> {
+  return withDriverTransaction(async (client) => {
+    await client.query("SELECT pg_advisory_xact_lock(hashtext('jobdeck.first-admin'))");
+    const { rows } = await client.query<{ anyone: boolean }>("SELECT EXISTS (SELECT 1 FROM users) AS anyone");
+    if (rows[0]!.anyone) return null;
+    return createPerson({ ...person, role: "admin" });
+  });
 }
 
 export async function listPeople(): Promise<PersonSummary[]> {

@@ -135,7 +135,8 @@ export function machine(serverVersion: string) {
     loadAverage1m: Math.round(os.loadavg()[0]! * 100) / 100,
     node: process.version,
     postgres: serverVersion,
-    shared: "shared with 4 other agents running test suites: figures are lower and noisier than on an idle machine",
+    // What else ran on the machine, which the load average alone does not say (BENCH_MACHINE_NOTE).
+    shared: process.env.BENCH_MACHINE_NOTE ?? "the load average includes the bench's own processes",
   };
 }
 
