@@ -6,7 +6,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { chromium } from "@playwright/test";
 import pg from "pg";
-import { encodeCursor } from "../lib/jobs/serializers";
+import { jobListQuerySchema } from "../lib/jobs/api-types";
+import { jobListStatement, jobsNamedByStatement } from "../lib/jobs/list-sql";
+import { decodeCursor, encodeCursor } from "../lib/jobs/serializers";
 import type { RecordedRequest } from "../lib/sandbox/requests";
 import {
   floodCallbacks,
@@ -162,17 +164,8 @@ function callbackRows(round: number, jobdeck: LoadOutcome, baseline: LoadOutcome
 interface ListCase {
   name: string;
   path: string;
-  /** The same page's ids in raw SQL, as the app's statement finds them. */
-  idsSql: string;
-  params: unknown[];
   target: number;
 }
-
-const ORDER = `ORDER BY created_at DESC, id DESC LIMIT 26`;
-const TEXT_MATCH = `id IN (SELECT id FROM jobs WHERE upstream_job_id = $2 UNION ALL SELECT id FROM (
-  SELECT id FROM jobs WHERE upstream_job_id ILIKE $1 OR project_id ILIKE $1 OR project_name ILIKE $1
-  UNION ALL SELECT job_id FROM job_files WHERE reference ILIKE $1) AS substring_match
-  WHERE NOT EXISTS (SELECT id FROM jobs WHERE upstream_job_id = $2))`;
 
 async function listCases(db: pg.Pool): Promise<ListCase[]> {
   const middle = Math.floor(SETTINGS.jobs / 2);
@@ -184,38 +177,24 @@ async function listCases(db: pg.Pool): Promise<ListCase[]> {
   const projectName = deep.project_name.split(" ").slice(0, 2).join(" ");
   const cursor = encodeCursor("created_desc", deep.created_at, deep.id);
   return [
-    { name: "first page", path: "/api/jobs", idsSql: `SELECT id FROM jobs ${ORDER}`, params: [], target: 30 },
-    { name: "filtered page (state=running)", path: "/api/jobs?state=running", idsSql: `SELECT id FROM jobs WHERE state = 'running' ${ORDER}`, params: [], target: 30 },
-    {
-      name: `free text (a project name, q=${projectName})`,
-      path: `/api/jobs?q=${encodeURIComponent(projectName)}`,
-      idsSql: `SELECT id FROM jobs WHERE ${TEXT_MATCH} ${ORDER}`,
-      params: [`%${projectName}%`, projectName],
-      target: 30,
-    },
-    {
-      name: "exact upstream job id in the search box",
-      path: `/api/jobs?q=${deep.upstream_job_id}`,
-      idsSql: `SELECT id FROM jobs WHERE ${TEXT_MATCH} ${ORDER}`,
-      params: [`%${deep.upstream_job_id}%`, deep.upstream_job_id],
-      target: 30,
-    },
-    {
-      name: `deep cursor page (${middle.toLocaleString("en")} rows in)`,
-      path: `/api/jobs?cursor=${cursor}`,
-      idsSql: `SELECT id FROM jobs WHERE (created_at, id) < ($1, $2) ${ORDER}`,
-      params: [deep.created_at, deep.id],
-      target: 30,
-    },
+    { name: "first page", path: "/api/jobs", target: 30 },
+    { name: "filtered page (state=running)", path: "/api/jobs?state=running", target: 30 },
+    // The issue asks substring search to be served by an index "in well under 100 ms".
+    { name: `free text (a project name, q=${projectName})`, path: `/api/jobs?q=${encodeURIComponent(projectName)}`, target: 100 },
+    { name: "exact upstream job id in the search box", path: `/api/jobs?q=${deep.upstream_job_id}`, target: 30 },
+    { name: `deep cursor page (${middle.toLocaleString("en")} rows in)`, path: `/api/jobs?cursor=${cursor}`, target: 30 },
   ];
 }
 
-/** The page in raw SQL: its ids, then its rows and their files, as the app reads them. */
+/**
+ * The page in raw SQL: the very statements the app runs for this path (lib/jobs/list-sql.ts), built
+ * from the path's query as the route parses it.
+ */
 async function rawPage(db: pg.Pool, listCase: ListCase): Promise<void> {
-  const { rows } = await db.query<{ id: string }>(listCase.idsSql, listCase.params);
-  const ids = rows.slice(0, 25).map((row) => row.id);
-  await db.query("SELECT * FROM jobs WHERE id = ANY($1::uuid[]) ORDER BY created_at DESC, id DESC", [ids]);
-  await db.query("SELECT * FROM job_files WHERE job_id = ANY($1::uuid[]) ORDER BY reference", [ids]);
+  const { cursor, ...filters } = jobListQuerySchema.parse(Object.fromEntries(new URL(listCase.path, "http://bench").searchParams));
+  const after = cursor === undefined ? null : decodeCursor(cursor, filters.sort);
+  const named = filters.q ? (await db.query<{ id: string }>(jobsNamedByStatement(filters.q))).rows.map((row) => row.id) : [];
+  await db.query(jobListStatement(filters, after, named));
 }
 
 /** `connections` clients repeating the raw query for `seconds`, as autocannon does over HTTP. */

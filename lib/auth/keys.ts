@@ -1,7 +1,7 @@
 import "server-only";
 // API keys for programs: `Authorization: Bearer jdk_…`, stored as their SHA-256 (./key-format.ts);
 // the key itself is shown once.
-import { getDb } from "@/lib/server/db";
+import { getDb, getPool } from "@/lib/server/db";
 import type { ApiKeySummary } from "./api-types";
 import { hashKey, newApiKey, visiblePrefix } from "./key-format";
 import type { Role } from "./permissions";
@@ -31,13 +31,20 @@ export async function revokeApiKey(id: string): Promise<ApiKeySummary | null> {
   return row ? toSummary(row) : null;
 }
 
-/** The live key with this secret, or null; notes its use. */
+/**
+ * The live key with this secret, or null; notes its use. Every API call asks this, so it is one
+ * statement straight through the driver (docs/decisions/0015), and a use is written at most once a
+ * minute per key.
+ */
 export async function findLiveKey(key: string): Promise<{ id: string; name: string; role: Role } | null> {
-  const db = getDb();
-  const row = await db.apiKey.findUnique({ where: { hash: hashKey(key) } });
-  if (!row || row.revokedAt) return null;
+  const { rows } = await getPool().query<{ id: string; name: string; role: Role; lastUsedAt: Date | null }>(
+    `SELECT id, name, role, last_used_at AS "lastUsedAt" FROM api_keys WHERE hash = $1 AND revoked_at IS NULL`,
+    [hashKey(key)],
+  );
+  const row = rows[0];
+  if (!row) return null;
   if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > LAST_USED_PRECISION_MS) {
-    await db.apiKey.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } });
+    await getPool().query("UPDATE api_keys SET last_used_at = now() WHERE id = $1", [row.id]);
   }
   return { id: row.id, name: row.name, role: row.role };
 }

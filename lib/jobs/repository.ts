@@ -5,8 +5,10 @@ import "server-only";
 import crypto from "node:crypto";
 import { z } from "zod";
 import { Prisma, type EventVerdict, type JobEventKind, type JobOutcome, type UpstreamJobState } from "@/lib/generated/prisma/client";
-import { getDb, withDriverTransaction } from "@/lib/server/db";
-import type { JobListFilters, JobSort } from "./api-types";
+import { getDb, getPool, withDriverTransaction } from "@/lib/server/db";
+import type { JobListFilters } from "./api-types";
+import { jobListStatement, jobsNamedByStatement, type Keyset } from "./list-sql";
+import type { JobSummaryRow } from "./serializers";
 import type { JobState } from "./state-machine";
 
 export const JOB_CHANGES_CHANNEL = "jobdeck_job_changes";
@@ -345,16 +347,7 @@ export async function findReimportIds(jobId: string): Promise<string[]> {
 
 // ---- Listing ----------------------------------------------------------------------------------
 
-const SORTS: Record<JobSort, { field: "createdAt" | "updatedAt"; direction: "asc" | "desc" }> = {
-  created_desc: { field: "createdAt", direction: "desc" },
-  created_asc: { field: "createdAt", direction: "asc" },
-  updated_desc: { field: "updatedAt", direction: "desc" },
-};
-
-export interface Keyset {
-  at: Date;
-  id: string;
-}
+export type { Keyset };
 
 /** Rows past `after` in (field, id) order: the tie on equal timestamps is broken by id. */
 function beyond(field: "createdAt" | "updatedAt", direction: "asc" | "desc", after: Keyset): Prisma.JobWhereInput {
@@ -362,75 +355,14 @@ function beyond(field: "createdAt" | "updatedAt", direction: "asc" | "desc", aft
   return { OR: [{ [field]: { [past]: after.at } }, { [field]: after.at, id: { [past]: after.id } }] };
 }
 
-/** Each sort as SQL: its column, the comparison that means "past the cursor", and the order. */
-const SORT_SQL: Record<JobSort, { column: Prisma.Sql; past: Prisma.Sql; order: Prisma.Sql }> = {
-  created_desc: { column: Prisma.raw('"created_at"'), past: Prisma.raw("<"), order: Prisma.raw('"created_at" DESC, "id" DESC') },
-  created_asc: { column: Prisma.raw('"created_at"'), past: Prisma.raw(">"), order: Prisma.raw('"created_at" ASC, "id" ASC') },
-  updated_desc: { column: Prisma.raw('"updated_at"'), past: Prisma.raw("<"), order: Prisma.raw('"updated_at" DESC, "id" DESC') },
-};
-
 /**
- * The console's list: filters, then keyset paging on (sort field, id), one row over to know if more
- * follow. The page's ids come from one hand-written statement shaped for the indexes (decision 0015):
- * the cursor is a row comparison that matches the (field, id) indexes, so a deep page is one index
- * range like the first; free text is a union of trigram-index and unique-index lookups. The rows
- * themselves are then read by id.
+ * The console's list, in one statement straight through the driver (./list-sql.ts, decision 0015);
+ * text that is a whole job id or upstream id is looked up first.
  */
-export async function listJobs(
-  query: JobListFilters,
-  after: Keyset | null,
-): Promise<{ rows: JobWithFiles[]; hasMore: boolean }> {
-  const { field, direction } = SORTS[query.sort];
-  const { column, past, order } = SORT_SQL[query.sort];
-  const conditions: Prisma.Sql[] = [];
-  if (query.ids) conditions.push(Prisma.sql`"id" IN (${Prisma.join(query.ids.map((id) => Prisma.sql`${id}::uuid`))})`);
-  if (query.state) conditions.push(Prisma.sql`"state" = ${query.state}::"JobState"`);
-  if (query.outcome) conditions.push(Prisma.sql`"outcome" = ${query.outcome}::"JobOutcome"`);
-  if (query.type) conditions.push(Prisma.sql`"type" = ${query.type}`);
-  if (query.project) {
-    conditions.push(Prisma.sql`("project_id" = ${query.project} OR "project_name" ILIKE ${containing(query.project)})`);
-  }
-  if (query.createdFrom) conditions.push(Prisma.sql`"created_at" >= ${new Date(query.createdFrom)}::timestamptz`);
-  if (query.createdTo) conditions.push(Prisma.sql`"created_at" < ${new Date(query.createdTo)}::timestamptz`);
-  if (query.q) conditions.push(Prisma.sql`"id" IN (${jobsMatchingText(query.q)})`);
-  if (after) conditions.push(Prisma.sql`(${column}, "id") ${past} (${after.at}::timestamptz, ${after.id}::uuid)`);
-  const where = conditions.length > 0 ? Prisma.join(conditions, " AND ") : Prisma.sql`TRUE`;
-  const page = await getDb().$queryRaw<Array<{ id: string }>>`
-    SELECT "id" FROM "jobs" WHERE ${where} ORDER BY ${order} LIMIT ${query.limit + 1}`;
-  const ids = page.slice(0, query.limit).map((row) => row.id);
-  const rows = ids.length === 0 ? [] : await getDb().job.findMany({
-    where: { id: { in: ids } },
-    orderBy: [{ [field]: direction }, { id: direction }],
-    include: jobWithFiles,
-  });
-  return { rows, hasMore: page.length > query.limit };
-}
-
-/** A case-insensitive substring pattern; a user's % or _ matches itself, not everything. */
-function containing(text: string): string {
-  return `%${text.replace(/[\\%_]/g, "\\$&")}%`;
-}
-
-/**
- * Ids of the jobs `text` finds. A whole job id or upstream id finds its job alone, through the unique
- * indexes; any other text finds the jobs whose ids, project or file names contain it, through the
- * trigram indexes. The substring half runs only when the exact half found nothing (an uncorrelated
- * NOT EXISTS is a one-time filter in Postgres), so a pasted id costs two index probes.
- */
-function jobsMatchingText(text: string): Prisma.Sql {
-  const pattern = containing(text);
-  const exactBranches = [Prisma.sql`SELECT "id" FROM "jobs" WHERE "upstream_job_id" = ${text}`];
-  if (z.uuid().safeParse(text).success) exactBranches.push(Prisma.sql`SELECT "id" FROM "jobs" WHERE "id" = ${text.toLowerCase()}::uuid`);
-  const exact = Prisma.join(exactBranches, " UNION ALL ");
-  return Prisma.sql`
-    SELECT "id" FROM (${exact}) AS exact_match
-    UNION ALL
-    SELECT "id" FROM (
-      SELECT "id" FROM "jobs" WHERE "upstream_job_id" ILIKE ${pattern} OR "project_id" ILIKE ${pattern} OR "project_name" ILIKE ${pattern}
-      UNION ALL
-      SELECT "job_id" FROM "job_files" WHERE "reference" ILIKE ${pattern}
-    ) AS substring_match
-    WHERE NOT EXISTS (${exact})`;
+export async function listJobs(query: JobListFilters, after: Keyset | null): Promise<{ rows: JobSummaryRow[]; hasMore: boolean }> {
+  const named = query.q ? (await getPool().query<{ id: string }>(jobsNamedByStatement(query.q))).rows.map((row) => row.id) : [];
+  const { rows } = await getPool().query<JobSummaryRow>(jobListStatement(query, after, named));
+  return { rows: rows.slice(0, query.limit), hasMore: rows.length > query.limit };
 }
 
 /** Jobs as Descript's GET /jobs lists them: known upstream ids only, newest first. */

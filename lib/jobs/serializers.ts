@@ -88,8 +88,20 @@ export function toUpstreamJob(job: JobRowForView & { upstreamJobId: string }): U
   };
 }
 
-export function toJobSummary(job: JobRowForView): JobSummary {
-  const count = (status: FileRow["status"]) => job.files.filter((file) => file.status === status).length;
+/** What a summary shows of a job: its own columns and how many of its files stand where, not the files. */
+export type JobSummaryRow = Pick<
+  JobRowForView,
+  | "id" | "upstreamJobId" | "type" | "state" | "outcome" | "projectId" | "projectName" | "projectUrl"
+  | "progressLabel" | "progressPercent" | "progressUpdatedAt" | "errorMessage" | "submittedBy" | "submitterId"
+  | "cancelRequestedAt" | "createdAt" | "updatedAt" | "upstreamCreatedAt" | "upstreamStoppedAt" | "stuckSince" | "stuckReason"
+> & { fileCounts: JobSummary["fileCounts"] };
+
+export function countFiles(files: Array<Pick<FileRow, "status">>): JobSummary["fileCounts"] {
+  const count = (status: FileRow["status"]) => files.filter((file) => file.status === status).length;
+  return { total: files.length, succeeded: count("success"), failed: count("failed"), pending: count("pending") };
+}
+
+export function toJobSummary(job: JobSummaryRow): JobSummary {
   return {
     id: job.id,
     upstreamJobId: job.upstreamJobId,
@@ -104,7 +116,7 @@ export function toJobSummary(job: JobRowForView): JobSummary {
         ? { label: job.progressLabel, percent: job.progressPercent, updatedAt: iso(job.progressUpdatedAt) }
         : null,
     errorMessage: job.errorMessage,
-    fileCounts: { total: job.files.length, succeeded: count("success"), failed: count("failed"), pending: count("pending") },
+    fileCounts: job.fileCounts,
     submittedBy: job.submittedBy,
     submitterId: job.submitterId,
     cancelRequestedAt: iso(job.cancelRequestedAt),
@@ -125,7 +137,7 @@ export function toJobDetail(
   extra: { eventsNextCursor: string | null; reimportIds: string[]; expiresAt: Date },
 ): JobDetail {
   return {
-    ...toJobSummary(job),
+    ...toJobSummary({ ...job, fileCounts: countFiles(job.files) }),
     request: job.request,
     result: job.result,
     errorCode: job.errorCode,

@@ -76,6 +76,13 @@ async function sweepLocked(
     logEvent("error", "sweep_failed", { runId, error });
   }
   const { rowCount: pruned } = await client.query("DELETE FROM job_rollups WHERE day < current_date - $1::int", [options.rollupRetentionDays]);
+  // Project names no job carries any more. One a job took up since the cutoff was touched by the
+  // trigger that noted it (prisma/migrations/*_project_names), so a job being written now keeps its name.
+  await client.query(
+    `DELETE FROM project_names p WHERE last_seen_at < (SELECT cutoff FROM sweep_runs WHERE id = $1)
+       AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.project_name = p.name)`,
+    [runId],
+  );
   const { rows: [finished] } = await client.query(
     `UPDATE sweep_runs SET finished_at = now(), jobs_deleted = $2, files_deleted = $3, events_deleted = $4, relays_deleted = $5,
        rollups_written = $6, rollups_pruned = $7, error = $8

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { upstreamJobSchema } from "@/lib/descript/schemas";
 import {
+  countFiles,
   decodeCursor,
   encodeCursor,
   toJobDetail,
@@ -176,45 +177,51 @@ describe("toUpstreamJob", () => {
   });
 });
 
-describe("toJobSummary", () => {
+/** A summary of a full row, its file counts counted as the list's SQL counts them. */
+const summarize = (job: JobRowForView) => toJobSummary({ ...job, fileCounts: countFiles(job.files) });
+
+describe("countFiles", () => {
   test("counts files by status", () => {
-    const summary = toJobSummary(
-      row({
-        files: [file("a", "success"), file("b", "success"), file("c", "failed"), file("d", "pending"), file("e", "success")],
-      }),
-    );
-    expect(summary.fileCounts).toEqual({ total: 5, succeeded: 3, failed: 1, pending: 1 });
+    const files = [file("a", "success"), file("b", "success"), file("c", "failed"), file("d", "pending"), file("e", "success")];
+    expect(countFiles(files)).toEqual({ total: 5, succeeded: 3, failed: 1, pending: 1 });
   });
 
   test("a job without files counts zero of each", () => {
-    expect(toJobSummary(row()).fileCounts).toEqual({ total: 0, succeeded: 0, failed: 0, pending: 0 });
+    expect(countFiles([])).toEqual({ total: 0, succeeded: 0, failed: 0, pending: 0 });
+  });
+});
+
+describe("toJobSummary", () => {
+  test("shows the counts it is given", () => {
+    const counts = { total: 15_000, succeeded: 14_990, failed: 7, pending: 3 };
+    expect(toJobSummary({ ...row(), fileCounts: counts }).fileCounts).toEqual(counts);
   });
 
   test("a running job with a progress label shows its progress", () => {
-    const summary = toJobSummary(
+    const summary = summarize(
       row({ state: "running", upstreamState: "running", progressLabel: "Uploading", progressPercent: 55, progressUpdatedAt: PROGRESS_AT }),
     );
     expect(summary.progress).toEqual({ label: "Uploading", percent: 55, updatedAt: PROGRESS_AT.toISOString() });
   });
 
   test("a running job's progress shows unknown percent and time as null", () => {
-    const summary = toJobSummary(row({ state: "running", upstreamState: "running", progressLabel: "Uploading" }));
+    const summary = summarize(row({ state: "running", upstreamState: "running", progressLabel: "Uploading" }));
     expect(summary.progress).toEqual({ label: "Uploading", percent: null, updatedAt: null });
   });
 
   test("a running job without a progress label shows no progress", () => {
-    expect(toJobSummary(row({ state: "running", upstreamState: "running", progressPercent: 5 })).progress).toBeNull();
+    expect(summarize(row({ state: "running", upstreamState: "running", progressPercent: 5 })).progress).toBeNull();
   });
 
   test.each(["submitting", "queued", "cancel_requested", "stopped", "cancelled", "rejected"] as const)(
     "a %s job shows no progress even when some is stored",
     (state) => {
-      expect(toJobSummary(row({ state, progressLabel: "Rendering", progressPercent: 80 })).progress).toBeNull();
+      expect(summarize(row({ state, progressLabel: "Rendering", progressPercent: 80 })).progress).toBeNull();
     },
   );
 
   test("dates become ISO strings and missing dates null", () => {
-    const summary = toJobSummary(
+    const summary = summarize(
       row({ cancelRequestedAt: CANCEL_AT, upstreamCreatedAt: UPSTREAM_CREATED, upstreamStoppedAt: null }),
     );
     expect(summary.createdAt).toBe(CREATED.toISOString());
@@ -225,7 +232,7 @@ describe("toJobSummary", () => {
   });
 
   test("identity, project and error fields are carried over as they are", () => {
-    const summary = toJobSummary(
+    const summary = summarize(
       row({
         upstreamJobId: null,
         state: "rejected",
@@ -274,7 +281,7 @@ describe("toJobDetail", () => {
         createdAt: UPDATED,
       },
     ], LINKS);
-    expect(detail).toMatchObject({ ...toJobSummary(job), result: RESULT, hasClientCallback: true, reimportIds: ["b"], expiresAt: UPDATED.toISOString(), eventsNextCursor: null, droppedEvents: 0 });
+    expect(detail).toMatchObject({ ...summarize(job), result: RESULT, hasClientCallback: true, reimportIds: ["b"], expiresAt: UPDATED.toISOString(), eventsNextCursor: null, droppedEvents: 0 });
     expect(detail.files).toEqual(job.files);
     expect(detail.events).toEqual([
       {

@@ -91,6 +91,26 @@ describe("the console's list, served by its indexes", () => {
     expect(running).toEqual(byTime("created_at", -1));
   });
 
+  it("counts each job's files by status", async () => {
+    const jobId = await withDatabase(async (db) => {
+      const { rows } = await db.query<{ id: string }>(
+        `INSERT INTO jobs (id, type, state, request, submitted_by, project_name, updated_at)
+         VALUES (gen_random_uuid(), 'import/project_media', 'stopped', '{}', 'test', $1, now()) RETURNING id`,
+        [`${project} counted`],
+      );
+      await db.query(
+        `INSERT INTO job_files (id, job_id, reference, status)
+         SELECT gen_random_uuid(), $1, 'file-' || n, (ARRAY['success', 'success', 'failed', 'pending', 'success'])[n]::"FileStatus"
+         FROM generate_series(1, 5) AS n`,
+        [rows[0]!.id],
+      );
+      return rows[0]!.id;
+    });
+    const [listed] = (await list({ q: jobId })).body.data;
+    expect(listed?.fileCounts).toEqual({ total: 5, succeeded: 3, failed: 1, pending: 1 });
+    await withDatabase((db) => db.query("DELETE FROM jobs WHERE id = $1", [jobId]));
+  });
+
   it("refuses a NUL character in free text as invalid input instead of failing the query", async () => {
     const answer = await consoleApi<{ code: string; invalidParams: Array<{ name: string }> }>(`/api/jobs?q=${encodeURIComponent("\u0000abc")}`);
     expect(answer.status).toBe(400);

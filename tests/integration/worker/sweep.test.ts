@@ -2,6 +2,7 @@
 // callbacks go on. Jobs age by moving their created_at back, the clock the sweep reads (Jobdeck's
 // own, not the sandbox's: docs/decisions/0014 says why).
 import { describe, expect, it } from "vitest";
+import type { JobListPage } from "@/lib/jobs/api-types";
 import { signCallbackToken } from "@/lib/jobs/callback-token";
 import { runSweep } from "@/lib/worker/sweep";
 import { submitImport } from "../../support/jobs";
@@ -176,5 +177,35 @@ describe("the expiry sweep", () => {
     const left = await withDatabase(async (db) =>
       (await db.query<{ age: number }>("SELECT current_date - day AS age FROM job_rollups WHERE type = $1 ORDER BY 1", [type])).rows.map((row) => row.age));
     expect(left).toEqual([399, 400]);
+  });
+
+  it("prunes the project names no job carries any more, and keeps one a job carries or just took up", async () => {
+    const name = (label: string) => uniqueName(`names ${label}`);
+    const names = { expiredOnly: name("expired only"), shared: name("shared"), live: name("live"), justTaken: name("just taken") };
+    await withDatabase(async (db) => {
+      const insert = (projectName: string, age: string) =>
+        db.query(
+          `INSERT INTO jobs (id, type, state, request, submitted_by, project_name, created_at, updated_at)
+           VALUES (gen_random_uuid(), 'import/project_media', 'stopped', '{}', 'test', $1, now() - $2::interval, now())`,
+          [projectName, age],
+        );
+      await insert(names.expiredOnly, "31 days");
+      await insert(names.shared, "31 days");
+      await insert(names.shared, "1 hour");
+      await insert(names.live, "1 hour");
+      // Noted (by the trigger) when the jobs were written; made as old as their oldest job.
+      await db.query("UPDATE project_names SET last_seen_at = now() - interval '31 days' WHERE name = ANY($1)", [[names.expiredOnly, names.shared, names.live]]);
+      // A name a job is being written with at this moment: noted, the job not yet visible.
+      await db.query("INSERT INTO project_names (name) VALUES ($1)", [names.justTaken]);
+    });
+    expect((await consoleApi<JobListPage>(`/api/jobs?q=${encodeURIComponent(names.expiredOnly)}`)).body.data).toHaveLength(1);
+
+    await runSweep();
+
+    const left = await withDatabase(async (db) =>
+      (await db.query<{ name: string }>("SELECT name FROM project_names WHERE name = ANY($1) ORDER BY name", [Object.values(names)])).rows.map((row) => row.name));
+    expect(left).toEqual([names.justTaken, names.live, names.shared].sort());
+    expect((await consoleApi<JobListPage>(`/api/jobs?q=${encodeURIComponent(names.expiredOnly)}`)).body.data).toEqual([]);
+    expect((await consoleApi<JobListPage>(`/api/jobs?q=${encodeURIComponent(names.shared)}`)).body.data.map((job) => job.projectName)).toEqual([names.shared]);
   });
 });
