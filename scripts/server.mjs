@@ -1,8 +1,8 @@
 // The HTTP server of `npm run dev` and `npm start` (docs/decisions/0017): node:http in front, Next
-// behind. Descript's callbacks are answered by the app's own listener (lib/server/callback-listener.ts),
-// which the instance's start-up registers once Next has loaded it; every other request, and the
-// dev server's websocket upgrades (HMR), go to Next. Started by scripts/run.ts and scripts/stack.ts
-// with HOSTNAME and PORT set: `node scripts/server.mjs dev|start`.
+// behind. Descript's callbacks and the console's list are answered by the app's own listener
+// (lib/server/front-listener.ts), which the instance's start-up registers once Next has loaded it;
+// every other request, and the dev server's websocket upgrades (HMR), go to Next. Started by
+// scripts/run.ts and scripts/stack.ts with HOSTNAME and PORT set: `node scripts/server.mjs dev|start`.
 import http from "node:http";
 import path from "node:path";
 import next from "next";
@@ -14,7 +14,7 @@ if (mode !== "dev" && mode !== "start") {
 }
 const hostname = process.env.HOSTNAME || "127.0.0.1";
 const port = Number(process.env.PORT || 3000);
-const CALLBACK_LISTENER_KEY = Symbol.for("jobdeck.callbackListener");
+const FRONT_LISTENER_KEY = Symbol.for("jobdeck.frontListener");
 const BACKGROUND_STOP_KEY = Symbol.for("jobdeck.stopBackgroundWork");
 /**
  * How long requests in flight may finish, and the worker stop (its 5 s grace and one release query),
@@ -29,8 +29,8 @@ await app.prepare();
 const handleByNext = app.getRequestHandler();
 
 server.on("request", (request, response) => {
-  const handleCallback = globalThis[CALLBACK_LISTENER_KEY];
-  if (handleCallback?.(request, response)) return;
+  const handleInFront = globalThis[FRONT_LISTENER_KEY];
+  if (handleInFront?.(request, response)) return;
   handleByNext(request, response).catch((error) => {
     console.error(error);
     if (!response.headersSent) response.writeHead(500);

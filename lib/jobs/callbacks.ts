@@ -1,7 +1,7 @@
 import "server-only";
 // Descript's callbacks: authenticate by the URL's token, validate, then apply through the service.
 // The whole endpoint is `answerCallback`, free of any web framework, so that the plain node:http
-// listener in front of Next (lib/server/callback-listener.ts) and the Next route answer alike
+// listener in front of Next (lib/server/front-listener.ts) and the Next route answer alike
 // (docs/decisions/0017).
 import { z } from "zod";
 import { upstreamJobSchema } from "@/lib/descript/schemas";

@@ -2,7 +2,7 @@ import "server-only";
 import { ConfigError } from "@/lib/config/env";
 import { startRelayWorker } from "@/lib/jobs/relay";
 import { startWorker } from "@/lib/worker/worker";
-import { registerCallbackListener } from "./callback-listener";
+import { registerFrontListener } from "./front-listener";
 import { getEnv } from "./env";
 import { logEvent } from "./log";
 
@@ -20,7 +20,7 @@ export async function startServerInstance(): Promise<void> {
   }
   await ensureDemoAdminForQuickStart();
   // For the HTTP server in front of Next (scripts/server.mjs); harmless when Next runs alone.
-  registerCallbackListener();
+  registerFrontListener();
   startRelayWorker();
   if (getEnv().worker.isEnabled) {
     const worker = startWorker();
@@ -30,7 +30,7 @@ export async function startServerInstance(): Promise<void> {
 
 /**
  * Where the HTTP server in front of Next (scripts/server.mjs) finds what to stop on SIGTERM or SIGINT
- * before it exits: handed over through the process's globals, like the callback listener, because
+ * before it exits: handed over through the process's globals, like the front listener, because
  * the server loads none of the app's modules. It stops the worker (in-flight polls finish, the rest
  * of its claims go back at once) while requests in flight drain.
  */

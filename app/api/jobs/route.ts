@@ -1,8 +1,7 @@
-// GET /api/jobs — the console: jobs with filters, free text, sort and keyset pages.
-import { jobListQuerySchema } from "@/lib/jobs/api-types";
-import { listJobsPage } from "@/lib/jobs/queries";
-import { json, parseSearchParams, route } from "@/lib/server/route";
+// GET /api/jobs — the console's list (lib/jobs/list-route.ts). `npm run dev` and `npm start` answer
+// it in front of Next (lib/server/front-listener.ts); this route serves it when Next runs alone.
+import { listJobsRoute } from "@/lib/jobs/list-route";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route({ format: "problem", access: "jobs:read" }, async ({ request }) => json(await listJobsPage(parseSearchParams(request, jobListQuerySchema))));
+export const GET = listJobsRoute;

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { JobListPage } from "@/lib/jobs/api-types";
 import { getDb, STATEMENT_TIMEOUT_MS } from "@/lib/server/db";
 import { json, route } from "@/lib/server/route";
-import { consoleApi, uniqueName, withDatabase } from "../../support/stack";
+import { appFetch, consoleApi, credentials, uniqueName, withDatabase } from "../../support/stack";
 
 const list = (query: Record<string, string>) => consoleApi<JobListPage>(`/api/jobs?${new URLSearchParams(query)}`);
 
@@ -109,6 +109,18 @@ describe("the console's list, served by its indexes", () => {
     const [listed] = (await list({ q: jobId })).body.data;
     expect(listed?.fileCounts).toEqual({ total: 5, succeeded: 3, failed: 1, pending: 1 });
     await withDatabase((db) => db.query("DELETE FROM jobs WHERE id = $1", [jobId]));
+  });
+
+  it("answers the same through Next's route (Next alone) as through the front listener (npm start)", async () => {
+    const { GET } = await import("@/app/api/jobs/route");
+    const query = `project=${encodeURIComponent(project)}&limit=5`;
+    const headers = { authorization: `Bearer ${credentials.keys.viewer}` };
+    const viaNext = await GET(new NextRequest(`http://jobdeck.test/api/jobs?${query}`, { headers }), { params: Promise.resolve({}) });
+    const viaFront = await appFetch(`/api/jobs?${query}`, {}, { as: "viewer" });
+    expect([viaNext.status, viaFront.status]).toEqual([200, 200]);
+    const [fromNext, fromFront] = [(await viaNext.json()) as JobListPage, (await viaFront.json()) as JobListPage];
+    expect(fromNext.data).toHaveLength(5);
+    expect(fromNext).toEqual(fromFront);
   });
 
   it("refuses a NUL character in free text as invalid input instead of failing the query", async () => {

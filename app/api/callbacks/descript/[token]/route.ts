@@ -2,7 +2,7 @@
 // Public: the per-submission token in the URL is the only credential (docs/decisions/0006), so
 // this adapter is the one route not declared through route()'s access.
 // `npm run dev` and `npm start` answer this path in the plain node:http listener in front of Next
-// (lib/server/callback-listener.ts); this route serves it when Next runs alone (`next dev`,
+// (lib/server/front-listener.ts); this route serves it when Next runs alone (`next dev`,
 // `next start`). Both are the same function (docs/decisions/0017).
 import { answerCallback } from "@/lib/jobs/callbacks";
 import { requestIdOf, toResponse } from "@/lib/server/route";
