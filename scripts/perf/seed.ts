@@ -54,7 +54,7 @@ export async function seedJobList(db: pg.Pool, jobs: number): Promise<{ seconds:
     client.release();
   }
   // The rebuilds are independent: several at once use every core Postgres may have.
-  const queue = [...indexes.map((index) => index.definition), "VACUUM ANALYZE jobs", "VACUUM ANALYZE job_files"];
+  const queue = [...indexes.map((index) => index.definition), "VACUUM ANALYZE jobs", "VACUUM ANALYZE job_files", "VACUUM ANALYZE project_names"];
   await Promise.all(
     Array.from({ length: 4 }, async () => {
       const worker = await db.connect();

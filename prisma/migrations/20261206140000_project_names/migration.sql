@@ -16,6 +16,9 @@ INSERT INTO "project_names" ("name") SELECT DISTINCT "project_name" FROM "jobs" 
 -- CreateIndex
 CREATE INDEX "project_names_name_trgm_idx" ON "project_names" USING GIN ("name" gin_trgm_ops);
 
+-- Statistics now, so that the first searches are planned on them rather than on an empty table.
+ANALYZE "project_names";
+
 -- DropIndex
 DROP INDEX "jobs_project_name_trgm_idx";
 
