@@ -347,8 +347,6 @@ export async function findReimportIds(jobId: string): Promise<string[]> {
 
 // ---- Listing ----------------------------------------------------------------------------------
 
-export type { Keyset };
-
 /** Rows past `after` in (field, id) order: the tie on equal timestamps is broken by id. */
 function beyond(field: "createdAt" | "updatedAt", direction: "asc" | "desc", after: Keyset): Prisma.JobWhereInput {
   const past = direction === "desc" ? "lt" : "gt";
