@@ -38,6 +38,19 @@ export function useJobChanges(options: JobChangesOptions = {}): JobChangesStatus
 
   useEffect(() => {
     let pollTimer: ReturnType<typeof setInterval> | undefined;
+    // Batches heard while this tab is busy are merged and applied in one render: a tab that falls
+    // behind a flood catches up in one step instead of rendering every batch in turn.
+    const pendingJobs = new Map<string, JobSummary>();
+    const pendingCreated = new Set<string>();
+    let applyTimer: ReturnType<typeof setTimeout> | undefined;
+    const apply = () => {
+      applyTimer = undefined;
+      const jobs = [...pendingJobs.values()];
+      const created = [...pendingCreated];
+      pendingJobs.clear();
+      pendingCreated.clear();
+      applyJobs(queryClient, { jobs, created }, optionsRef.current);
+    };
     const sync = () => void syncView(queryClient, optionsRef.current).catch(() => {});
     const stopPolling = () => {
       clearInterval(pollTimer);
@@ -56,13 +69,19 @@ export function useJobChanges(options: JobChangesOptions = {}): JobChangesStatus
           sync();
           break;
         case "jobs":
-          applyJobs(queryClient, message, optionsRef.current);
+          for (const job of message.jobs) {
+            const held = pendingJobs.get(job.id);
+            if (!held || Date.parse(job.updatedAt) >= Date.parse(held.updatedAt)) pendingJobs.set(job.id, job);
+          }
+          for (const id of message.created) pendingCreated.add(id);
+          applyTimer ??= setTimeout(apply, 0);
           break;
       }
     });
     return () => {
       unsubscribe();
       stopPolling();
+      clearTimeout(applyTimer);
     };
   }, [queryClient]);
   return status;

@@ -29,11 +29,17 @@ interface Hub {
   flushTimer: NodeJS.Timeout | null;
   /** One read at a time: batches reach subscribers in the order their changes were committed. */
   isReading: boolean;
+  lastReadAt: number;
 }
 
 const RECONNECT_DELAY_MS = 2_000;
 /** Notifications this close together are read in one statement (a burst of callbacks is one read). */
 export const COALESCE_MS = 10;
+/**
+ * Under a flood, reads start at most this often: each costs the instance CPU that callbacks need,
+ * and a browser tab would not render more often anyway (components/jobs/change-stream.ts).
+ */
+export const MIN_READ_INTERVAL_MS = 50;
 const globalForChanges = globalThis as typeof globalThis & { jobdeckJobChangeHub?: Hub };
 
 function hub(): Hub {
@@ -45,6 +51,7 @@ function hub(): Hub {
     pending: new Map(),
     flushTimer: null,
     isReading: false,
+    lastReadAt: 0,
   };
   return globalForChanges.jobdeckJobChangeHub;
 }
@@ -105,10 +112,11 @@ async function connect(state: Hub): Promise<void> {
 
 function scheduleFlush(state: Hub): void {
   if (state.flushTimer || state.isReading) return; // a read in progress flushes what arrived meanwhile
+  const delay = Math.max(COALESCE_MS, state.lastReadAt + MIN_READ_INTERVAL_MS - Date.now());
   state.flushTimer = setTimeout(() => {
     state.flushTimer = null;
     void flush(state);
-  }, COALESCE_MS);
+  }, delay);
   state.flushTimer.unref();
 }
 
@@ -120,6 +128,7 @@ async function flush(state: Hub): Promise<void> {
   const batch = new Map(state.pending);
   state.pending.clear();
   state.isReading = true;
+  state.lastReadAt = Date.now();
   try {
     const jobs = await readSummaries([...batch.keys()]);
     const created = [...batch].filter(([, isCreated]) => isCreated).map(([id]) => id);

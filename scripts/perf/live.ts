@@ -70,15 +70,60 @@ async function observeSteps(page: Page, job: SeededJob): Promise<void> {
   }, job.id);
 }
 
-async function postCallback(appUrl: string, secret: string, job: SeededJob, step: number): Promise<boolean> {
+/** Sends one callback; answers whether it was acknowledged, and after how many ms. */
+async function postCallback(appUrl: string, secret: string, job: SeededJob, step: number): Promise<{ ok: boolean; ms: number }> {
   const callback = progressCallback(secret, job, step);
+  const started = performance.now();
   try {
     const answer = await fetch(`${appUrl}${callback.path}`, { method: "POST", headers: { "content-type": "application/json" }, body: callback.body });
     await answer.arrayBuffer();
-    return answer.ok;
+    return { ok: answer.ok, ms: performance.now() - started };
   } catch {
-    return false;
+    return { ok: false, ms: performance.now() - started };
   }
+}
+
+interface PacedLoad {
+  sent: number;
+  acknowledged: number;
+  answerMs: number[];
+  /** When each of the observed job's steps was sent, and answered. */
+  sentAt: Map<number, number>;
+  answeredAt: Map<number, number>;
+  seconds: number;
+}
+
+/**
+ * Callbacks at BENCH_LIVE_RATE for BENCH_LIVE_SECONDS, round-robin over `jobs`, each a step above
+ * the job's last (`steps` is advanced). Paced, not as fast as possible: callbacks due by now are
+ * sent now, whatever the answers' speed, as callbacks from upstream would arrive.
+ */
+async function pacedCallbacks({ appUrl, secret, jobs, observed, steps }: { appUrl: string; secret: string; jobs: SeededJob[]; observed: SeededJob; steps: Map<string, number> }): Promise<PacedLoad> {
+  const load: PacedLoad = { sent: 0, acknowledged: 0, answerMs: [], sentAt: new Map(), answeredAt: new Map(), seconds: 0 };
+  const inFlight = new Set<Promise<void>>();
+  const started = Date.now();
+  const until = started + LIVE_SETTINGS.liveSeconds * 1000;
+  while (Date.now() < until) {
+    const due = Math.floor(((Date.now() - started) / 1000) * LIVE_SETTINGS.liveRate);
+    while (load.sent < due) {
+      const job = jobs[load.sent % jobs.length]!;
+      const step = steps.get(job.id)! + 1;
+      steps.set(job.id, step);
+      if (job === observed) load.sentAt.set(step, Date.now());
+      load.sent += 1;
+      const request = postCallback(appUrl, secret, job, step).then(({ ok, ms }) => {
+        if (ok) load.acknowledged += 1;
+        if (job === observed) load.answeredAt.set(step, Date.now());
+        load.answerMs.push(ms);
+      });
+      inFlight.add(request);
+      void request.finally(() => inFlight.delete(request));
+    }
+    await sleep(5);
+  }
+  load.seconds = (Date.now() - started) / 1000;
+  await Promise.all(inFlight);
+  return load;
 }
 
 export async function benchLive({ db, appUrl, secret, auth, log }: { db: pg.Pool; appUrl: string; secret: string; auth: RunAuth; log: (line: string) => void }): Promise<Row[]> {
@@ -108,7 +153,7 @@ export async function benchLive({ db, appUrl, secret, auth, log }: { db: pg.Pool
     const idle: number[] = [];
     for (let step = 1; step <= LIVE_SETTINGS.liveSamples; step++) {
       const sentAt = Date.now();
-      if (!(await postCallback(appUrl, secret, observed, step))) throw new Error("live callback was not acknowledged");
+      if (!(await postCallback(appUrl, secret, observed, step)).ok) throw new Error("live callback was not acknowledged");
       const shownAt = await first.waitForFunction((key) => (window as unknown as SeenWindow).benchSeen.get(key), String(step), { timeout: 30_000 });
       idle.push(((await shownAt.jsonValue()) as number) - sentAt);
       await sleep(300);
@@ -123,34 +168,11 @@ export async function benchLive({ db, appUrl, secret, auth, log }: { db: pg.Pool
     await sleep(2_000);
 
     log(`live: callbacks at ${LIVE_SETTINGS.liveRate}/s for ${LIVE_SETTINGS.liveSeconds} s with ${pages.length} tabs open`);
-    const sentAt = new Map<number, number>();
     const steps = new Map(jobs.map((job) => [job.id, LOADED_FIRST_STEP]));
     const listBefore = listRequests.length;
     const streamsBefore = streams.length;
-    let sent = 0;
-    let acknowledged = 0;
-    const inFlight = new Set<Promise<void>>();
-    const started = Date.now();
-    const until = started + LIVE_SETTINGS.liveSeconds * 1000;
-    // Paced, not as fast as possible: callbacks due by now are sent now, whatever the answers' speed.
-    while (Date.now() < until) {
-      const due = Math.floor(((Date.now() - started) / 1000) * LIVE_SETTINGS.liveRate);
-      while (sent < due) {
-        const job = jobs[sent % jobs.length]!;
-        const step = steps.get(job.id)! + 1;
-        steps.set(job.id, step);
-        if (job === observed) sentAt.set(step, Date.now());
-        sent += 1;
-        const request = postCallback(appUrl, secret, job, step).then((ok) => {
-          if (ok) acknowledged += 1;
-        });
-        inFlight.add(request);
-        void request.finally(() => inFlight.delete(request));
-      }
-      await sleep(5);
-    }
-    const sendingSeconds = (Date.now() - started) / 1000;
-    await Promise.all(inFlight);
+    const load = await pacedCallbacks({ appUrl, secret, jobs, observed, steps });
+    const { sent, acknowledged, answerMs, sentAt, answeredAt, seconds: sendingSeconds } = load;
     await sleep(3_000); // the last changes reach the tabs
     const listDuring = listRequests.slice(listBefore);
     const seen = new Map(await watched.evaluate(() => [...(window as unknown as SeenWindow).benchSeen.entries()]));
@@ -158,10 +180,24 @@ export async function benchLive({ db, appUrl, secret, auth, log }: { db: pg.Pool
       const shownAt = seen.get(String(step));
       return shownAt === undefined ? [] : [shownAt - at];
     });
+    // The live path's own share: from the app's answer to the callback to the row changing.
+    const afterAnswer = [...answeredAt].flatMap(([step, at]) => {
+      const shownAt = seen.get(String(step));
+      return shownAt === undefined ? [] : [Math.max(0, shownAt - at)];
+    });
     const lastStep = Math.max(...sentAt.keys());
     const isCaughtUp = seen.has(String(lastStep));
 
+    // The same load with no tab open: no stream, so the hub reads nothing. What ingestion alone answers.
+    await context.close();
+    await sleep(3_000);
+    log(`live: the same callbacks with no tab open`);
+    const alone = await pacedCallbacks({ appUrl, secret, jobs, observed, steps });
+    const aloneFigures = percentiles(alone.answerMs);
+
     const idleFigures = percentiles(idle);
+    const answerFigures = percentiles(answerMs);
+    const afterAnswerFigures = percentiles(afterAnswer);
     const loadedFigures = percentiles(loaded);
     const tabs = pages.length;
     const group = `Live latency (callback sent → row changed in Chromium)`;
@@ -179,12 +215,30 @@ export async function benchLive({ db, appUrl, secret, auth, log }: { db: pg.Pool
       },
       {
         group,
-        measure: `${where}: callbacks sent / acknowledged (${Math.round((sent / sendingSeconds) * 10) / 10}/s achieved)`,
-        jobdeck: `${sent} / ${acknowledged}`,
+        measure: `${where}: the same steps from the callback's answer to the row changing, p50 / p95 ms (the live path without ingestion's queue)`,
+        jobdeck: `${afterAnswerFigures.p50} / ${afterAnswerFigures.p95}`,
         baseline: "",
+        ratio: null,
+        target: "",
+        met: null,
+      },
+      {
+        group,
+        measure: `${where}: callbacks sent / acknowledged (${Math.round((sent / sendingSeconds) * 10) / 10}/s achieved); baseline: the same load with no tab open`,
+        jobdeck: `${sent} / ${acknowledged}`,
+        baseline: `${alone.sent} / ${alone.acknowledged}`,
         ratio: null,
         target: "all acknowledged",
         met: acknowledged === sent,
+      },
+      {
+        group,
+        measure: `${where}: callback answered in p50 / p95 ms (part of the latency above); baseline: the same load with no tab open`,
+        jobdeck: `${answerFigures.p50} / ${answerFigures.p95}`,
+        baseline: `${aloneFigures.p50} / ${aloneFigures.p95}`,
+        ratio: answerFigures.p95 / aloneFigures.p95,
+        target: "",
+        met: null,
       },
       {
         group,
