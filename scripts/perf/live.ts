@@ -3,9 +3,12 @@
 // BENCH_LIVE_TABS tabs of one browser open while callbacks arrive at BENCH_LIVE_RATE per second;
 // the /api/jobs requests those tabs make meanwhile are counted (docs/decisions/0015).
 import fs from "node:fs";
+import path from "node:path";
+import { spawn } from "node:child_process";
 import { chromium, type Browser, type BrowserContext, type Page } from "@playwright/test";
 import type pg from "pg";
 import type { Row } from "./report";
+import { exitCodeOf, ROOT } from "../stack";
 import { percentiles, progressCallback, seedRunningJobs, sleep, type RunAuth, type SeededJob } from "./harness";
 
 const numberFrom = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
@@ -91,39 +94,35 @@ interface PacedLoad {
   sentAt: Map<number, number>;
   answeredAt: Map<number, number>;
   seconds: number;
+  /** The sender's own event-loop delay, p99: whether it kept its pace. */
+  lagP99Ms: number;
 }
 
 /**
  * Callbacks at BENCH_LIVE_RATE for BENCH_LIVE_SECONDS, round-robin over `jobs`, each a step above
- * the job's last (`steps` is advanced). Paced, not as fast as possible: callbacks due by now are
- * sent now, whatever the answers' speed, as callbacks from upstream would arrive.
+ * the job's last (`steps` is advanced), sent by scripts/perf/live-sender.ts in a process of its own:
+ * in this one, driving twenty tabs delayed sends and answers by up to a second.
  */
 async function pacedCallbacks({ appUrl, secret, jobs, observed, steps }: { appUrl: string; secret: string; jobs: SeededJob[]; observed: SeededJob; steps: Map<string, number> }): Promise<PacedLoad> {
-  const load: PacedLoad = { sent: 0, acknowledged: 0, answerMs: [], sentAt: new Map(), answeredAt: new Map(), seconds: 0 };
-  const inFlight = new Set<Promise<void>>();
-  const started = Date.now();
-  const until = started + LIVE_SETTINGS.liveSeconds * 1000;
-  while (Date.now() < until) {
-    const due = Math.floor(((Date.now() - started) / 1000) * LIVE_SETTINGS.liveRate);
-    while (load.sent < due) {
-      const job = jobs[load.sent % jobs.length]!;
-      const step = steps.get(job.id)! + 1;
-      steps.set(job.id, step);
-      if (job === observed) load.sentAt.set(step, Date.now());
-      load.sent += 1;
-      const request = postCallback(appUrl, secret, job, step).then(({ ok, ms }) => {
-        if (ok) load.acknowledged += 1;
-        if (job === observed) load.answeredAt.set(step, Date.now());
-        load.answerMs.push(ms);
-      });
-      inFlight.add(request);
-      void request.finally(() => inFlight.delete(request));
-    }
-    await sleep(5);
-  }
-  load.seconds = (Date.now() - started) / 1000;
-  await Promise.all(inFlight);
-  return load;
+  const firstStep = Math.max(...steps.values());
+  const task = { appUrl, secret, jobs, observedId: observed.id, firstStep, rate: LIVE_SETTINGS.liveRate, seconds: LIVE_SETTINGS.liveSeconds };
+  const sender = spawn(path.join(ROOT, "node_modules/.bin/tsx"), ["scripts/perf/live-sender.ts", JSON.stringify(task)], { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
+  let output = "";
+  sender.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const code = await exitCodeOf(sender);
+  if (code !== 0) throw new Error(`the live sender exited with ${code}`);
+  const result = JSON.parse(output.trim().split("\n").at(-1)!) as {
+    sent: number;
+    acknowledged: number;
+    answerMs: number[];
+    sentAt: Array<[number, number]>;
+    answeredAt: Array<[number, number]>;
+    seconds: number;
+    steps: Record<string, number>;
+    lagP99Ms: number;
+  };
+  for (const [id, step] of Object.entries(result.steps)) steps.set(id, step);
+  return { ...result, sentAt: new Map(result.sentAt), answeredAt: new Map(result.answeredAt) };
 }
 
 export async function benchLive({ db, appUrl, secret, auth, log }: { db: pg.Pool; appUrl: string; secret: string; auth: RunAuth; log: (line: string) => void }): Promise<Row[]> {
@@ -140,8 +139,10 @@ export async function benchLive({ db, appUrl, secret, auth, log }: { db: pg.Pool
     const context = await browser.newContext({ extraHTTPHeaders: auth });
     const streams: string[] = [];
     const listRequests: string[] = [];
+    const allRequests: string[] = [];
     context.on("request", (sent) => {
       const url = new URL(sent.url());
+      allRequests.push(url.pathname.replace(/[0-9a-f-]{36}/g, ":id"));
       if (url.pathname === "/api/jobs/changes") streams.push(sent.url());
       if (url.pathname === "/api/jobs") listRequests.push(sent.url());
     });
@@ -170,11 +171,15 @@ export async function benchLive({ db, appUrl, secret, auth, log }: { db: pg.Pool
     log(`live: callbacks at ${LIVE_SETTINGS.liveRate}/s for ${LIVE_SETTINGS.liveSeconds} s with ${pages.length} tabs open`);
     const steps = new Map(jobs.map((job) => [job.id, LOADED_FIRST_STEP]));
     const listBefore = listRequests.length;
+    const allBefore = allRequests.length;
     const streamsBefore = streams.length;
     const load = await pacedCallbacks({ appUrl, secret, jobs, observed, steps });
     const { sent, acknowledged, answerMs, sentAt, answeredAt, seconds: sendingSeconds } = load;
     await sleep(3_000); // the last changes reach the tabs
     const listDuring = listRequests.slice(listBefore);
+    const byPath = new Map<string, number>();
+    for (const pathname of allRequests.slice(allBefore)) byPath.set(pathname, (byPath.get(pathname) ?? 0) + 1);
+    log(`live: requests from the tabs during the load: ${JSON.stringify(Object.fromEntries(byPath))}`);
     const seen = new Map(await watched.evaluate(() => [...(window as unknown as SeenWindow).benchSeen.entries()]));
     const loaded = [...sentAt].flatMap(([step, at]) => {
       const shownAt = seen.get(String(step));
@@ -224,7 +229,7 @@ export async function benchLive({ db, appUrl, secret, auth, log }: { db: pg.Pool
       },
       {
         group,
-        measure: `${where}: callbacks sent / acknowledged (${Math.round((sent / sendingSeconds) * 10) / 10}/s achieved); baseline: the same load with no tab open`,
+        measure: `${where}: callbacks sent / acknowledged (${Math.round((sent / sendingSeconds) * 10) / 10}/s achieved by a sender of its own, event-loop delay p99 ${load.lagP99Ms} ms); baseline: the same load with no tab open`,
         jobdeck: `${sent} / ${acknowledged}`,
         baseline: `${alone.sent} / ${alone.acknowledged}`,
         ratio: null,
