@@ -18,6 +18,8 @@ import { hasFilters, jobViewParams, serializeJobView, toFilterQuery, toListQuery
 import { POLL_MS, useJobChanges, type JobChangesStatus } from "./use-job-changes";
 
 const NO_JOBS: JobSummary[] = [];
+/** The filters read the URL themselves: a patched row is no reason to render them again. */
+const StableJobFilters = memo(JobFilters);
 
 /** The live job table of /jobs: the view in the URL, rows in TanStack Query's cache. */
 export function JobsTable({ retentionDays }: { retentionDays: number }) {
@@ -82,7 +84,7 @@ export function JobsTable({ retentionDays }: { retentionDays: number }) {
   const columnCount = table.getVisibleLeafColumns().length;
   return (
     <div className="space-y-3">
-      <JobFilters />
+      <StableJobFilters />
       <div className="flex min-h-9 flex-wrap items-center gap-3">
         <StreamStatus status={status} />
         {newJobIds.length > 0 && (
