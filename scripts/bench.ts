@@ -2,9 +2,7 @@
 // the same run on the same machine, and writes bench/results/latest.{json,md} and the README's table
 // (docs/decisions/0015-benchmarks.md). Sizes and durations are environment variables, below.
 import { spawn } from "node:child_process";
-import fs from "node:fs";
 import path from "node:path";
-import { chromium } from "@playwright/test";
 import pg from "pg";
 import { jobListQuerySchema } from "../lib/jobs/api-types";
 import { jobListStatement, jobsNamedByStatement } from "../lib/jobs/list-sql";
@@ -15,7 +13,6 @@ import {
   loadGet,
   machine,
   percentiles,
-  progressCallback,
   seedRunningJobs,
   sleep,
   createRunKey,
@@ -24,6 +21,7 @@ import {
   type RunAuth,
   type SeededJob,
 } from "./perf/harness";
+import { benchLive, LIVE_SETTINGS } from "./perf/live";
 import { writeResults, type BenchResults, type Row } from "./perf/report";
 import { seedJobList } from "./perf/seed";
 import { exitCodeOf, log, prepareDatabase, ROOT, runMain, startStack } from "./stack";
@@ -38,7 +36,7 @@ const SETTINGS = {
   callbackRounds: numberFrom("BENCH_CALLBACK_ROUNDS", 2),
   listConnections: 8,
   listSeconds: numberFrom("BENCH_LIST_SECONDS", 5),
-  liveSamples: numberFrom("BENCH_LIVE_SAMPLES", 20),
+  ...LIVE_SETTINGS,
   /** Imports submitted with their callbacks, and as many whose callbacks are all lost (#drop). */
   economyJobs: numberFrom("BENCH_ECONOMY_JOBS", 20),
   burstSubmissions: numberFrom("BENCH_BURST_SUBMISSIONS", 200),
@@ -46,6 +44,18 @@ const SETTINGS = {
   sweepJobs: numberFrom("BENCH_SWEEP_JOBS", 1_000_000),
 };
 const BASELINE_PORT = numberFrom("BENCH_BASELINE_PORT", 3290);
+
+const PARTS = ["callbacks", "list", "live", "economy", "sweep"] as const;
+type Part = (typeof PARTS)[number];
+
+/** BENCH_PARTS=live,list runs only those parts (all by default); the 1M-job seed only comes with `list`. */
+function partsToRun(): Set<Part> {
+  const named = (process.env.BENCH_PARTS ?? "").split(",").map((part) => part.trim()).filter(Boolean);
+  if (named.length === 0) return new Set(PARTS);
+  const unknown = named.filter((part) => !(PARTS as readonly string[]).includes(part));
+  if (unknown.length > 0) throw new Error(`BENCH_PARTS: unknown part ${unknown.join(", ")} (known: ${PARTS.join(", ")})`);
+  return new Set(named as Part[]);
+}
 
 runMain(async () => {
   // A database of its own, emptied first: the bench seeds a million rows and must not touch yours.
@@ -61,32 +71,40 @@ runMain(async () => {
   const secret = stack.env.CALLBACK_SECRET!;
   const children: Array<ReturnType<typeof spawn>> = [];
   try {
-    log(`seeding ${SETTINGS.jobs} jobs and ${SETTINGS.jobs * 3} files`);
-    const seed = await seedJobList(db, SETTINGS.jobs);
-    log(`seeded in ${seed.seconds} s; building and starting the app`);
+    const parts = partsToRun();
+    let seed: BenchResults["seed"] = { seconds: 0, jobs: 0, files: 0 };
+    if (parts.has("list")) {
+      log(`seeding ${SETTINGS.jobs} jobs and ${SETTINGS.jobs * 3} files`);
+      seed = await seedJobList(db, SETTINGS.jobs);
+      log(`seeded in ${seed.seconds} s`);
+    }
+    log("building and starting the app");
     const app = await startApp(stack);
     children.push(app);
-    const baseline = spawn(path.join(ROOT, "node_modules/.bin/tsx"), ["scripts/perf/baseline-callback-server.ts"], {
-      cwd: ROOT,
-      env: { ...stack.env, BASELINE_PORT: String(BASELINE_PORT) },
-      stdio: ["ignore", "ignore", "inherit"],
-    });
-    children.push(baseline);
-    await waitForListening(BASELINE_PORT);
+    if (parts.has("callbacks")) {
+      const baseline = spawn(path.join(ROOT, "node_modules/.bin/tsx"), ["scripts/perf/baseline-callback-server.ts"], {
+        cwd: ROOT,
+        env: { ...stack.env, BASELINE_PORT: String(BASELINE_PORT) },
+        stdio: ["ignore", "ignore", "inherit"],
+      });
+      children.push(baseline);
+      await waitForListening(BASELINE_PORT);
+    }
 
     // The console API and the proxy are called as a program calls them: with an API key.
     const auth = await createRunKey(db, "bench");
     const rows: Row[] = [];
-    rows.push(...(await benchCallbacks({ db, appUrl, secret })));
-    rows.push(...(await benchList({ db, appUrl, auth })));
-    const live = await benchLive({ db, appUrl, secret, auth });
-    rows.push(live);
-    rows.push(...(await benchEconomy({ db, appUrl, auth, sandbox: { url: stack.env.DESCRIPT_API_URL!, token: stack.config.sandbox.token } })));
-    rows.push(...(await benchSweep({ db, appUrl, secret, env: stack.env })));
+    if (parts.has("callbacks")) rows.push(...(await benchCallbacks({ db, appUrl, secret })));
+    if (parts.has("list")) rows.push(...(await benchList({ db, appUrl, auth })));
+    if (parts.has("live")) rows.push(...(await benchLive({ db, appUrl, secret, auth, log })));
+    if (parts.has("economy")) rows.push(...(await benchEconomy({ db, appUrl, auth, sandbox: { url: stack.env.DESCRIPT_API_URL!, token: stack.config.sandbox.token } })));
+    if (parts.has("sweep")) rows.push(...(await benchSweep({ db, appUrl, secret, env: stack.env })));
     const { rows: version } = await db.query<{ server_version: string }>("SHOW server_version");
-    const results: BenchResults = { generatedAt: new Date().toISOString(), machine: machine(version[0]!.server_version), settings: SETTINGS, seed, rows, pending: PENDING };
-    writeResults(results);
-    log("wrote bench/results/latest.json, bench/results/latest.md and the README's table");
+    const results: BenchResults = { generatedAt: new Date().toISOString(), machine: machine(version[0]!.server_version), settings: SETTINGS, seed, rows, pending: [] };
+    // A run of some parts only is written beside the full results, never over them or the README's table.
+    const partial = parts.size < PARTS.length ? [...parts].join("-") : undefined;
+    const written = writeResults(results, { partial });
+    log(`wrote ${written.join(", ")}`);
     return 0;
   } finally {
     for (const child of children) {
@@ -97,10 +115,6 @@ runMain(async () => {
     await stack.stop();
   }
 });
-
-const PENDING: BenchResults["pending"] = [
-  { part: "Live latency with 20 tabs open while callbacks arrive at 300/s", why: "not measured yet: the idle figure comes first" },
-];
 
 async function waitForListening(port: number): Promise<void> {
   for (let tries = 0; tries < 100; tries++) {
@@ -400,45 +414,4 @@ async function benchSweep({ db, appUrl, secret, env }: { db: pg.Pool; appUrl: st
       met: during.latencyMs.p99 < 100 && during.non2xx + during.errors === 0,
     },
   ];
-}
-
-// ---- Live latency -----------------------------------------------------------------------------
-
-/** Callback received → the row changed in a real Chromium tab, idle, one tab open. */
-async function benchLive({ db, appUrl, secret, auth }: { db: pg.Pool; appUrl: string; secret: string; auth: RunAuth }): Promise<Row> {
-  const [job] = await seedRunningJobs(db, 1, "bench live");
-  // Newest of all, so it is the first row of the first page.
-  await db.query("UPDATE jobs SET created_at = now() + interval '1 minute' WHERE id = $1", [job!.id]);
-  const executablePath = fs.existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined;
-  const browser = await chromium.launch({ executablePath });
-  const samples: number[] = [];
-  try {
-    // The key goes with every request of the tab (the page, its fetches, the change stream).
-    const page = await browser.newPage({ extraHTTPHeaders: auth });
-    await page.goto(`${appUrl}/jobs`);
-    await page.locator(`tr[data-job-id="${job!.id}"]`).waitFor({ timeout: 60_000 });
-    // The page records when the row first shows each step: the tab's clock and ours are the machine's.
-    await page.evaluate((id) => {
-      const seen = new Map<string, number>();
-      (window as unknown as { benchSeen: Map<string, number> }).benchSeen = seen;
-      new MutationObserver(() => {
-        const step = document.querySelector(`tr[data-job-id="${id}"]`)?.textContent?.match(/step (\d+)/)?.[1];
-        if (step && !seen.has(step)) seen.set(step, Date.now());
-      }).observe(document.body, { subtree: true, childList: true, characterData: true });
-    }, job!.id);
-    await sleep(1_000);
-    for (let step = 1; step <= SETTINGS.liveSamples; step++) {
-      const callback = progressCallback(secret, job!, step);
-      const sentAt = Date.now();
-      const answer = await fetch(`${appUrl}${callback.path}`, { method: "POST", headers: { "content-type": "application/json" }, body: callback.body });
-      if (!answer.ok) throw new Error(`live callback answered ${answer.status}`);
-      const shownAt = await page.waitForFunction((key) => (window as unknown as { benchSeen: Map<string, number> }).benchSeen.get(key), String(step), { timeout: 30_000 });
-      samples.push(((await shownAt.jsonValue()) as number) - sentAt);
-      await sleep(300);
-    }
-  } finally {
-    await browser.close();
-  }
-  const { p50, p95 } = percentiles(samples);
-  return { group: "Live latency (callback received → row changed in Chromium, idle, 1 tab)", measure: "p50 / p95 ms", jobdeck: `${p50} / ${p95}`, baseline: "", ratio: null, target: "p95 < 150 ms", met: p95 < 150 };
 }

@@ -70,6 +70,8 @@ export async function startStack({ profile, withSandbox }: StackOptions): Promis
     source.RELAY_ALLOWED_HOSTS ??= [1, 2, 3, 4].map((offset) => `127.0.0.1:${appPort + offset}`).join(",");
     // Short enough that a test of a trickled body is quick, long enough for a loaded machine.
     source.BODY_READ_TIMEOUT_SECONDS ??= "3";
+    // A revoked key's change stream ends at the next heartbeat: short, so a test of it is quick.
+    source.CHANGES_HEARTBEAT_SECONDS ??= profile === "test" ? "2" : "25";
   }
   const config: Config = parseConfig(source);
   const stoppers: Array<() => Promise<void>> = [];

@@ -2,34 +2,34 @@
 
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
+import { subscribeToChangeStream } from "@/components/jobs/change-stream";
 import { jobDetailKeys } from "./query-keys";
 
 /**
- * Follows one job on the server's change stream (/api/jobs/changes): a change to this job refetches
- * its detail and timeline; a resync (the server's listener reconnected) refetches them too.
- * Answers whether the stream is connected, so the page can poll while it is not.
+ * Follows one job on the browser's shared change stream (components/jobs/change-stream.ts): a batch
+ * naming this job (by Jobdeck's or Descript's id) refetches its detail and timeline, which hold more
+ * than a row does; `ready` and `resync` refetch them too. Answers whether the stream is live, so the
+ * page can poll while it is not.
  */
 export function useJobLive(jobId: string): boolean {
   const queryClient = useQueryClient();
   const [isLive, setIsLive] = useState(false);
   useEffect(() => {
-    const source = new EventSource("/api/jobs/changes");
     const refresh = () => void queryClient.invalidateQueries({ queryKey: jobDetailKeys.detail(jobId) });
-    source.addEventListener("job", (event) => {
-      try {
-        const change = JSON.parse((event as MessageEvent<string>).data) as { id?: string };
-        if (change.id === jobId) refresh();
-      } catch {
-        refresh();
+    return subscribeToChangeStream((message) => {
+      switch (message.type) {
+        case "status":
+          setIsLive(message.status === "live");
+          break;
+        case "ready": // changes made while connecting were not heard
+        case "resync":
+          refresh();
+          break;
+        case "jobs":
+          if (message.jobs.some((job) => job.id === jobId || job.upstreamJobId === jobId)) refresh();
+          break;
       }
     });
-    source.addEventListener("resync", refresh);
-    source.addEventListener("ready", () => {
-      setIsLive(true);
-      refresh(); // changes made while connecting were not heard
-    });
-    source.addEventListener("error", () => setIsLive(false));
-    return () => source.close();
   }, [jobId, queryClient]);
   return isLive;
 }

@@ -13,14 +13,31 @@ export function listedJobIds(queryClient: QueryClient): Set<string> {
   return ids;
 }
 
-/** Replaces rows by id in every cached list, in place: no row moves, none appears or goes. */
+/** Whether `fresh` may replace `cached`: not older (a late answer must not undo a newer push). */
+function isNotOlder(fresh: JobSummary, cached: JobSummary): boolean {
+  return Date.parse(fresh.updatedAt) >= Date.parse(cached.updatedAt);
+}
+
+/**
+ * Replaces rows by id in every cached list, in place: no row moves, none appears or goes, and a
+ * copy older than the cached row is ignored. Unchanged rows keep their object, so a memoized row
+ * component re-renders only for the rows that changed.
+ */
 export function patchJobRows(queryClient: QueryClient, jobs: JobSummary[]): void {
   if (jobs.length === 0) return;
   const fresh = new Map(jobs.map((job) => [job.id, job]));
-  queryClient.setQueriesData<JobListPage>({ queryKey: jobKeys.lists() }, (page) => {
-    if (!page || !page.data.some((job) => fresh.has(job.id))) return page;
-    return { ...page, data: page.data.map((job) => fresh.get(job.id) ?? job) };
-  });
+  // Only the lists that change are written: the others keep their data and their observers sleep.
+  for (const [queryKey, page] of queryClient.getQueriesData<JobListPage>({ queryKey: jobKeys.lists() })) {
+    if (!page) continue;
+    let isChanged = false;
+    const data = page.data.map((job) => {
+      const next = fresh.get(job.id);
+      if (!next || next === job || !isNotOlder(next, job)) return job;
+      isChanged = true;
+      return next;
+    });
+    if (isChanged) queryClient.setQueryData<JobListPage>(queryKey, { ...page, data });
+  }
 }
 
 /** Fetches jobs by id, at most MAX_JOB_IDS per request, optionally only those matching `filters`. */

@@ -1,9 +1,9 @@
 "use client";
 
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { flexRender, getCoreRowModel, useReactTable, type RowSelectionState } from "@tanstack/react-table";
+import { flexRender, getCoreRowModel, useReactTable, type Row, type RowSelectionState } from "@tanstack/react-table";
 import { useQueryStates } from "nuqs";
-import { useEffect, useRef, useState, type ReactNode } from "react";
+import { memo, useEffect, useRef, useState, type ReactNode } from "react";
 import type { JobSummary } from "@/lib/jobs/api-types";
 import { isTerminal } from "@/lib/jobs/state-machine";
 import { Button } from "@/components/ui/button";
@@ -18,6 +18,8 @@ import { hasFilters, jobViewParams, serializeJobView, toFilterQuery, toListQuery
 import { POLL_MS, useJobChanges, type JobChangesStatus } from "./use-job-changes";
 
 const NO_JOBS: JobSummary[] = [];
+/** The filters read the URL themselves: a patched row is no reason to render them again. */
+const StableJobFilters = memo(JobFilters);
 
 /** The live job table of /jobs: the view in the URL, rows in TanStack Query's cache. */
 export function JobsTable({ retentionDays }: { retentionDays: number }) {
@@ -82,7 +84,7 @@ export function JobsTable({ retentionDays }: { retentionDays: number }) {
   const columnCount = table.getVisibleLeafColumns().length;
   return (
     <div className="space-y-3">
-      <JobFilters />
+      <StableJobFilters />
       <div className="flex min-h-9 flex-wrap items-center gap-3">
         <StreamStatus status={status} />
         {newJobIds.length > 0 && (
@@ -148,13 +150,16 @@ export function JobsTable({ retentionDays }: { retentionDays: number }) {
               </MessageRow>
             ) : (
               table.getRowModel().rows.map((row) => (
-                <tr key={row.id} data-job-id={row.id} data-state={row.original.state} className={row.getIsSelected() ? "bg-indigo-50 dark:bg-indigo-950/40" : undefined}>
-                  {row.getVisibleCells().map((cell) => (
-                    <td key={cell.id} className="px-2 py-2 align-top first:pl-3">
-                      {flexRender(cell.column.columnDef.cell, cell.getContext())}
-                    </td>
-                  ))}
-                </tr>
+                <JobRow
+                  key={row.id}
+                  row={row}
+                  job={row.original}
+                  isSelected={row.getIsSelected()}
+                  canSelect={row.getCanSelect()}
+                  now={isTerminal(row.original.state) ? 0 : now}
+                  isHydrated={isHydrated}
+                  mayCancel={canCancel}
+                />
               ))
             )}
           </tbody>
@@ -217,6 +222,43 @@ function StreamStatus({ status }: { status: JobChangesStatus }) {
     </p>
   );
 }
+
+interface JobRowProps {
+  row: Row<JobSummary>;
+  /** The row's job: a patch replaces only the changed jobs' objects, so only their rows re-render. */
+  job: JobSummary;
+  isSelected: boolean;
+  canSelect: boolean;
+  /** The ticking clock, for rows still running (0 for ended ones, which show no running time). */
+  now: number;
+  isHydrated: boolean;
+  mayCancel: JobTableContext["mayCancel"];
+}
+
+/**
+ * One table row, re-rendered only when its job, its selection or what its cells read changes: a
+ * pushed change to one job renders that row, not the page. Cells read the rest from the table's meta.
+ */
+const JobRow = memo(
+  function JobRow({ row, isSelected }: JobRowProps) {
+    return (
+      <tr data-job-id={row.id} data-state={row.original.state} className={isSelected ? "bg-indigo-50 dark:bg-indigo-950/40" : undefined}>
+        {row.getVisibleCells().map((cell) => (
+          <td key={cell.id} className="px-2 py-2 align-top first:pl-3">
+            {flexRender(cell.column.columnDef.cell, cell.getContext())}
+          </td>
+        ))}
+      </tr>
+    );
+  },
+  (previous, next) =>
+    previous.job === next.job &&
+    previous.isSelected === next.isSelected &&
+    previous.canSelect === next.canSelect &&
+    previous.now === next.now &&
+    previous.isHydrated === next.isHydrated &&
+    previous.mayCancel === next.mayCancel,
+);
 
 function MessageRow({ colSpan, children }: { colSpan: number; children: ReactNode }) {
   return (

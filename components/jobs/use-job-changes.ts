@@ -4,11 +4,12 @@ import { useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import type { JobListQuery, JobSummary } from "@/lib/jobs/api-types";
 import { fetchJobs } from "./api";
-import { fetchJobsInChunks, invalidateJobQueriesNaming, listedJobIds, refreshJobRows } from "./job-cache";
+import { subscribeToChangeStream, type ChangeStreamStatus } from "./change-stream";
+import { fetchJobsInChunks, invalidateJobQueriesNaming, listedJobIds, patchJobRows, refreshJobRows } from "./job-cache";
 import { jobKeys } from "./query-keys";
 
 /** "live": the change stream is open. "offline": it dropped; polling until it reconnects. */
-export type JobChangesStatus = "connecting" | "live" | "offline";
+export type JobChangesStatus = ChangeStreamStatus;
 
 export interface JobChangesOptions {
   /** The list on screen: its filters, whether it is the first page, and its rows. */
@@ -17,23 +18,15 @@ export interface JobChangesOptions {
   onNewJobs?: (ids: string[]) => void;
 }
 
-/** Changes arriving this close together are fetched in one request. */
-const BATCH_MS = 40;
 /** How often the console API is polled while the stream is down. */
 export const POLL_MS = 3_000;
-const RECONNECT_MS = [1_000, 2_000, 4_000, 8_000];
-
-interface JobChangeEvent {
-  id: string;
-  upstreamJobId: string | null;
-  state: string;
-}
 
 /**
- * Keeps cached job rows true from the server's change stream (LISTEN/NOTIFY behind
- * /api/jobs/changes). A change fetches just the changed jobs by id and patches their rows in place;
- * a job created while the page is open is reported through `onNewJobs` if it matches the view.
- * When the stream drops, the console API is polled until it reconnects (with backoff).
+ * Keeps cached job rows true from the browser's one change stream (components/jobs/change-stream.ts).
+ * The stream carries the changed rows themselves: they replace cached rows in place, with no
+ * request. A job created while the page is open is reported through `onNewJobs` if it matches the
+ * view (one request by id with the view's filters). On `ready`/`resync` what is shown is read again
+ * once; while the stream is down the console API is polled until it is back.
  */
 export function useJobChanges(options: JobChangesOptions = {}): JobChangesStatus {
   const queryClient = useQueryClient();
@@ -44,85 +37,72 @@ export function useJobChanges(options: JobChangesOptions = {}): JobChangesStatus
   });
 
   useEffect(() => {
-    let source: EventSource | null = null;
-    let reconnectTimer: ReturnType<typeof setTimeout> | undefined;
     let pollTimer: ReturnType<typeof setInterval> | undefined;
-    let batchTimer: ReturnType<typeof setTimeout> | undefined;
-    let attempt = 0;
-    const changed = new Map<string, JobChangeEvent>();
-    // Jobs whose creation this page heard of: only these can be "new", never an old job that changed.
-    const createdWhileOpen = new Set<string>();
-
-    const flush = () => {
-      batchTimer = undefined;
-      const changes = [...changed.values()];
-      changed.clear();
-      void applyChanges(queryClient, changes, createdWhileOpen, optionsRef.current).catch(() => {
-        // A failed fetch leaves the rows as they were; the next change or poll brings them up to date.
-      });
+    // Batches heard while this tab is busy are merged and applied in one render: a tab that falls
+    // behind a flood catches up in one step instead of rendering every batch in turn.
+    const pendingJobs = new Map<string, JobSummary>();
+    const pendingCreated = new Set<string>();
+    let applyTimer: ReturnType<typeof setTimeout> | undefined;
+    const apply = () => {
+      applyTimer = undefined;
+      const jobs = [...pendingJobs.values()];
+      const created = [...pendingCreated];
+      pendingJobs.clear();
+      pendingCreated.clear();
+      applyJobs(queryClient, { jobs, created }, optionsRef.current);
     };
     const sync = () => void syncView(queryClient, optionsRef.current).catch(() => {});
     const stopPolling = () => {
       clearInterval(pollTimer);
       pollTimer = undefined;
     };
-
-    const connect = () => {
-      source = new EventSource("/api/jobs/changes");
-      source.addEventListener("ready", () => {
-        attempt = 0;
-        setStatus("live");
-        stopPolling();
-        // Changes made before the stream opened (since the page was rendered, or while it was down).
-        sync();
-      });
-      source.addEventListener("resync", sync);
-      source.addEventListener("job", (event: MessageEvent<string>) => {
-        const change = JSON.parse(event.data) as JobChangeEvent;
-        if (change.state === "submitting") createdWhileOpen.add(change.id);
-        changed.set(change.id, change);
-        batchTimer ??= setTimeout(flush, BATCH_MS);
-      });
-      source.addEventListener("error", () => {
-        // EventSource would retry on its own, but not after every kind of failure: one way for all.
-        source?.close();
-        source = null;
-        setStatus("offline");
-        pollTimer ??= setInterval(sync, POLL_MS);
-        reconnectTimer = setTimeout(connect, RECONNECT_MS[Math.min(attempt, RECONNECT_MS.length - 1)]);
-        attempt += 1;
-      });
-    };
-    connect();
+    const unsubscribe = subscribeToChangeStream((message) => {
+      switch (message.type) {
+        case "status":
+          setStatus(message.status);
+          if (message.status === "offline") pollTimer ??= setInterval(sync, POLL_MS);
+          else stopPolling();
+          break;
+        case "ready":
+        case "resync":
+          // Changes made before the stream opened (since the page was rendered, or while it was down).
+          sync();
+          break;
+        case "jobs":
+          for (const job of message.jobs) {
+            const held = pendingJobs.get(job.id);
+            if (!held || Date.parse(job.updatedAt) >= Date.parse(held.updatedAt)) pendingJobs.set(job.id, job);
+          }
+          for (const id of message.created) pendingCreated.add(id);
+          applyTimer ??= setTimeout(apply, 0);
+          break;
+      }
+    });
     return () => {
-      source?.close();
-      clearTimeout(reconnectTimer);
-      clearTimeout(batchTimer);
+      unsubscribe();
       stopPolling();
+      clearTimeout(applyTimer);
     };
   }, [queryClient]);
   return status;
 }
 
-async function applyChanges(
-  queryClient: QueryClient,
-  changes: JobChangeEvent[],
-  createdWhileOpen: Set<string>,
-  { view, onNewJobs }: JobChangesOptions,
-): Promise<void> {
+function applyJobs(queryClient: QueryClient, { jobs, created }: { jobs: JobSummary[]; created: string[] }, { view, onNewJobs }: JobChangesOptions): void {
   const listed = listedJobIds(queryClient);
-  const shown = changes.filter((change) => listed.has(change.id)).map((change) => change.id);
-  const fresh = changes.filter((change) => !listed.has(change.id) && createdWhileOpen.has(change.id)).map((change) => change.id);
+  patchJobRows(queryClient, jobs);
   void invalidateJobQueriesNaming(
     queryClient,
-    changes.flatMap((change) => [change.id, change.upstreamJobId]),
+    jobs.flatMap((job) => [job.id, job.upstreamJobId]),
   );
-  await Promise.all([
-    shown.length ? refreshJobRows(queryClient, shown) : undefined,
-    fresh.length && view && onNewJobs
-      ? fetchJobsInChunks(fresh, view.filters).then((jobs) => jobs.length && onNewJobs(jobs.map((job) => job.id)))
-      : undefined,
-  ]);
+  // Only jobs created while the page is open can be "new", never an old job that changed.
+  const fresh = created.filter((id) => !listed.has(id));
+  if (fresh.length && view && onNewJobs) {
+    void fetchJobsInChunks(fresh, view.filters)
+      .then((matching) => matching.length && onNewJobs(matching.map((job) => job.id)))
+      .catch(() => {
+        // The next sync (a reconnect, or polling) finds them on the first page.
+      });
+  }
 }
 
 /**

@@ -50,6 +50,7 @@ const rawEnvSchema = z.object({
   SANDBOX_SPEED: z.preprocess(emptyAsUndefined, z.coerce.number().positive().max(100_000).default(1)),
   RELAY_ALLOWED_HOSTS: hostPortList,
   BODY_READ_TIMEOUT_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().positive().max(600).default(10)),
+  CHANGES_HEARTBEAT_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().positive().max(3600).default(25)),
   UPSTREAM_RATE_PER_SEC: z.preprocess(emptyAsUndefined, z.coerce.number().positive().max(1000).default(5)),
   JOBDECK_WORKER: z.preprocess(emptyAsUndefined, z.enum(["on", "off"]).default("on")),
   STUCK_AFTER_MINUTES: z.preprocess(emptyAsUndefined, z.coerce.number().positive().max(100_000).default(15)),
@@ -87,6 +88,8 @@ export interface Config {
   relayAllowedHosts: string[];
   /** How long a request body may take to arrive in full. */
   bodyReadTimeoutMs: number;
+  /** How often an open change stream sends a keep-alive and checks its caller is still allowed. */
+  changesHeartbeatMs: number;
 }
 
 export class ConfigError extends Error {
@@ -140,6 +143,7 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
     sandbox: { port: env.SANDBOX_PORT, token: env.SANDBOX_TOKEN, speed: env.SANDBOX_SPEED },
     relayAllowedHosts: env.RELAY_ALLOWED_HOSTS,
     bodyReadTimeoutMs: env.BODY_READ_TIMEOUT_SECONDS * 1000,
+    changesHeartbeatMs: env.CHANGES_HEARTBEAT_SECONDS * 1000,
   };
 }
 

@@ -1,37 +1,64 @@
 import "server-only";
-// Follows the jobdeck_job_changes channel for this instance: one LISTEN connection per process,
-// fanned out to every subscriber (the browser streams of /api/jobs/changes). Each instance listens
-// for itself, so a change written by any instance reaches the browsers of all of them.
+// The change hub: follows the jobdeck_job_changes channel with one LISTEN connection per instance,
+// gathers the ids notified within COALESCE_MS, reads those jobs' summaries once for the whole batch
+// (through the list's own path, so rows are exactly what /api/jobs answers), and hands the batch to
+// every subscriber (the browser streams of /api/jobs/changes). Each instance listens for itself, so
+// a change written by any instance reaches the browsers of all of them. docs/decisions/0009.
 import pg from "pg";
 import { getEnv } from "@/lib/server/env";
 import { logEvent } from "@/lib/server/log";
+import { MAX_JOB_IDS, type JobSummary } from "./api-types";
+import { listJobsPage } from "./queries";
 import { JOB_CHANGES_CHANNEL } from "./repository";
 
 export type JobChange =
-  | { type: "job"; id: string; upstreamJobId: string | null; state: string; version: number }
-  /** The listener reconnected: changes may have been missed, so everything should be read again. */
+  /** The jobs that changed, as /api/jobs lists them; `created` names those first written in this batch. */
+  | { type: "jobs"; jobs: JobSummary[]; created: string[] }
+  /** Changes may have been missed (the listener reconnected, or a read failed): read everything again. */
   | { type: "resync" };
 
 type Subscriber = (change: JobChange) => void;
 
-interface Listener {
+interface Hub {
   subscribers: Set<Subscriber>;
   client: pg.Client | null;
   connecting: Promise<void> | null;
   retryTimer: NodeJS.Timeout | null;
+  /** Ids notified since the last read, and which of them were created (their first notification). */
+  pending: Map<string, boolean>;
+  flushTimer: NodeJS.Timeout | null;
+  /** One read at a time: batches reach subscribers in the order their changes were committed. */
+  isReading: boolean;
+  lastReadAt: number;
 }
 
 const RECONNECT_DELAY_MS = 2_000;
-const globalForChanges = globalThis as typeof globalThis & { jobdeckJobChanges?: Listener };
+/** Notifications this close together are read in one statement (a burst of callbacks is one read). */
+export const COALESCE_MS = 10;
+/**
+ * Under a flood, reads start at most this often: each costs the instance CPU that callbacks need,
+ * and a browser tab would not render more often anyway (components/jobs/change-stream.ts).
+ */
+export const MIN_READ_INTERVAL_MS = 50;
+const globalForChanges = globalThis as typeof globalThis & { jobdeckJobChangeHub?: Hub };
 
-function listener(): Listener {
-  globalForChanges.jobdeckJobChanges ??= { subscribers: new Set(), client: null, connecting: null, retryTimer: null };
-  return globalForChanges.jobdeckJobChanges;
+function hub(): Hub {
+  globalForChanges.jobdeckJobChangeHub ??= {
+    subscribers: new Set(),
+    client: null,
+    connecting: null,
+    retryTimer: null,
+    pending: new Map(),
+    flushTimer: null,
+    isReading: false,
+    lastReadAt: 0,
+  };
+  return globalForChanges.jobdeckJobChangeHub;
 }
 
-/** Calls `onChange` for every job change until the returned function is called. */
+/** Calls `onChange` for every batch of job changes until the returned function is called. */
 export async function subscribeToJobChanges(onChange: Subscriber): Promise<() => void> {
-  const state = listener();
+  const state = hub();
   state.subscribers.add(onChange);
   await ensureConnected(state);
   return () => {
@@ -40,21 +67,31 @@ export async function subscribeToJobChanges(onChange: Subscriber): Promise<() =>
   };
 }
 
-function ensureConnected(state: Listener): Promise<void> {
+function ensureConnected(state: Hub): Promise<void> {
   if (state.client) return Promise.resolve();
   state.connecting ??= connect(state).finally(() => (state.connecting = null));
   return state.connecting;
 }
 
-async function connect(state: Listener): Promise<void> {
+interface Notification {
+  id: string;
+  state: string;
+}
+
+async function connect(state: Hub): Promise<void> {
   const client = new pg.Client({ connectionString: getEnv().databaseUrl });
   client.on("notification", (message) => {
     if (message.channel !== JOB_CHANGES_CHANNEL || !message.payload) return;
+    let notification: Notification;
     try {
-      broadcast(state, { type: "job", ...(JSON.parse(message.payload) as Omit<Extract<JobChange, { type: "job" }>, "type">) });
+      notification = JSON.parse(message.payload) as Notification;
     } catch {
-      // A payload we did not write: ignore it.
+      return; // a payload we did not write
     }
+    if (typeof notification.id !== "string") return;
+    // A job is written as `submitting` first: that notification is its creation.
+    state.pending.set(notification.id, state.pending.get(notification.id) === true || notification.state === "submitting");
+    scheduleFlush(state);
   });
   client.on("error", (error) => {
     logEvent("warn", "job_changes_listener_lost", { error: error.message });
@@ -73,7 +110,51 @@ async function connect(state: Listener): Promise<void> {
   }
 }
 
-function scheduleReconnect(state: Listener): void {
+function scheduleFlush(state: Hub): void {
+  if (state.flushTimer || state.isReading) return; // a read in progress flushes what arrived meanwhile
+  const delay = Math.max(COALESCE_MS, state.lastReadAt + MIN_READ_INTERVAL_MS - Date.now());
+  state.flushTimer = setTimeout(() => {
+    state.flushTimer = null;
+    void flush(state);
+  }, delay);
+  state.flushTimer.unref();
+}
+
+async function flush(state: Hub): Promise<void> {
+  if (state.pending.size === 0 || state.subscribers.size === 0) {
+    state.pending.clear();
+    return;
+  }
+  const batch = new Map(state.pending);
+  state.pending.clear();
+  state.isReading = true;
+  state.lastReadAt = Date.now();
+  try {
+    const jobs = await readSummaries([...batch.keys()]);
+    const created = [...batch].filter(([, isCreated]) => isCreated).map(([id]) => id);
+    if (jobs.length > 0) broadcast(state, { type: "jobs", jobs, created });
+  } catch (error) {
+    // Subscribers would otherwise miss these changes for good: they read everything again.
+    logEvent("warn", "job_changes_read_failed", { error: (error as Error).message, jobs: batch.size });
+    broadcast(state, { type: "resync" });
+  } finally {
+    state.isReading = false;
+    if (state.pending.size > 0) scheduleFlush(state);
+  }
+}
+
+/** The jobs' summaries as the list answers them, MAX_JOB_IDS per statement (the list's own limit). */
+async function readSummaries(ids: string[]): Promise<JobSummary[]> {
+  const jobs: JobSummary[] = [];
+  for (let start = 0; start < ids.length; start += MAX_JOB_IDS) {
+    const chunk = ids.slice(start, start + MAX_JOB_IDS);
+    const page = await listJobsPage({ ids: chunk, sort: "created_desc", limit: chunk.length });
+    jobs.push(...page.data);
+  }
+  return jobs;
+}
+
+function scheduleReconnect(state: Hub): void {
   if (state.retryTimer || state.subscribers.size === 0) return;
   state.retryTimer = setTimeout(() => {
     state.retryTimer = null;
@@ -85,14 +166,17 @@ function scheduleReconnect(state: Listener): void {
   state.retryTimer.unref();
 }
 
-function disconnect(state: Listener): void {
+function disconnect(state: Hub): void {
   const client = state.client;
   state.client = null;
   if (state.retryTimer) clearTimeout(state.retryTimer);
   state.retryTimer = null;
+  if (state.flushTimer) clearTimeout(state.flushTimer);
+  state.flushTimer = null;
+  state.pending.clear();
   client?.end().catch(() => {});
 }
 
-function broadcast(state: Listener, change: JobChange): void {
+function broadcast(state: Hub, change: JobChange): void {
   for (const subscriber of state.subscribers) subscriber(change);
 }

@@ -71,6 +71,15 @@ export function route<Params>({ format: errorFormat, access }: RouteOptions<Acce
   };
 }
 
+/**
+ * Whether the caller of `request` may still do `access`, for work that outlives the request's own
+ * check (a long-lived stream re-asks now and then): a revoked key or a disabled person is refused.
+ */
+export async function isAllowed(request: Request, access: Exclude<Access, "public">): Promise<boolean> {
+  const actor = await getActor(request.headers);
+  return actor !== null && (access === "signed-in" || can(actor.role, access));
+}
+
 /** The caller's request id when it sent a usable one, else a new one. */
 export function requestIdOf(header: string | null | undefined): string {
   return header?.slice(0, 100) || crypto.randomUUID();

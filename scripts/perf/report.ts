@@ -33,7 +33,8 @@ const cell = (value: number | string) => (typeof value === "number" ? String(Mat
 export function toMarkdown(results: BenchResults): string {
   const lines = [
     `Measured ${results.generatedAt.slice(0, 16).replace("T", " ")} UTC on ${results.machine.cpus} cores (load ${results.machine.loadAverage1m}, ${results.machine.shared}), ` +
-      `Node ${results.machine.node}, PostgreSQL ${results.machine.postgres}; ${results.seed.jobs.toLocaleString("en")} jobs and ${results.seed.files.toLocaleString("en")} files seeded with SQL in ${results.seed.seconds} s. ` +
+      `Node ${results.machine.node}, PostgreSQL ${results.machine.postgres}` +
+      (results.seed.jobs > 0 ? `; ${results.seed.jobs.toLocaleString("en")} jobs and ${results.seed.files.toLocaleString("en")} files seeded with SQL in ${results.seed.seconds} s. ` : ". ") +
       "Baselines, measured in the same run: a minimal `node:http` + `pg` handler doing the same writes in one transaction (callbacks), the same statements in raw SQL over `pg` (list).",
     "",
     "| part | measure | Jobdeck | baseline | ratio | target | |",
@@ -48,16 +49,25 @@ export function toMarkdown(results: BenchResults): string {
   return `${lines.join("\n")}\n`;
 }
 
-export function writeResults(results: BenchResults): void {
+/**
+ * Writes latest.json, latest.md and the README's table; a partial run (BENCH_PARTS) writes
+ * partial-<parts>.json and .md only. Answers what it wrote.
+ */
+export function writeResults(results: BenchResults, { partial }: { partial?: string } = {}): string[] {
   fs.mkdirSync(RESULTS_DIR, { recursive: true });
-  fs.writeFileSync(path.join(RESULTS_DIR, "latest.json"), `${JSON.stringify(results, null, 2)}\n`);
+  const name = partial ? `partial-${partial}` : "latest";
+  fs.writeFileSync(path.join(RESULTS_DIR, `${name}.json`), `${JSON.stringify(results, null, 2)}\n`);
   const markdown = toMarkdown(results);
-  fs.writeFileSync(path.join(RESULTS_DIR, "latest.md"), markdown);
+  fs.writeFileSync(path.join(RESULTS_DIR, `${name}.md`), markdown);
+  const written = [`bench/results/${name}.json`, `bench/results/${name}.md`];
+  if (partial) return written;
   const readmePath = path.join(ROOT, "README.md");
   const readme = fs.readFileSync(readmePath, "utf8");
   const start = readme.indexOf(README_START);
   const end = readme.indexOf(README_END);
   if (start !== -1 && end > start) {
     fs.writeFileSync(readmePath, `${readme.slice(0, start + README_START.length)}\n${markdown}${readme.slice(end)}`);
+    written.push("the README's table");
   }
+  return written;
 }

@@ -45,7 +45,7 @@ async function openLive(page: Page, path: string) {
   await expect(page.getByText("Live", { exact: true })).toBeVisible();
 }
 
-test("a three-file import with a failing file goes queued → running → partial in its row, without a reload or a list refetch", async ({ page, request }, testInfo) => {
+test("a three-file import with a failing file goes queued → running → partial in its row, in place, without a reload or any list request", async ({ page, request }, testInfo) => {
   const tag = uniqueTag("e2e-three-files");
   let loads = 0;
   page.on("load", () => (loads += 1));
@@ -68,11 +68,11 @@ test("a three-file import with a failing file goes queued → running → partia
   const localId = await row.getAttribute("data-job-id");
   expect(localId).toBeTruthy();
 
-  // From here on, changes must arrive as rows fetched by id, never as a refetch of the list.
+  // From here on, changes arrive as rows pushed on the stream: no list request, not even by id.
   const listRequests: string[] = [];
   page.on("request", (sent) => {
     const url = new URL(sent.url());
-    if (url.pathname === "/api/jobs" && !url.searchParams.has("ids")) listRequests.push(sent.url());
+    if (url.pathname === "/api/jobs") listRequests.push(sent.url());
   });
 
   // Descript sends no callback while a job runs (a poll sees it); deliver what a poll would apply.
@@ -98,6 +98,50 @@ test("a three-file import with a failing file goes queued → running → partia
   expect(loads).toBe(1);
   expect(listRequests).toEqual([]);
   await attachScreenshot(page, testInfo, "table-partial");
+});
+
+/** A progress report for the job, dated `minutesAhead` from now so it is newer than anything upstream said. */
+async function sendProgress(request: APIRequestContext, localId: string, upstreamJobId: string, percent: number, minutesAhead: number) {
+  const at = new Date(Date.now() + minutesAhead * 60_000).toISOString();
+  const answer = await request.post(`/api/callbacks/descript/${signCallbackToken(localId, process.env.CALLBACK_SECRET!)}`, {
+    data: { job_id: upstreamJobId, job_type: "import/project_media", job_state: "running", created_at: new Date().toISOString(), progress: { label: "Importing media", percent, last_update_at: at } },
+  });
+  expect(answer.status()).toBeLessThan(300);
+}
+
+test("eight tabs share one change stream, and closing the leader's tab hands it to another", async ({ context, request }) => {
+  const tag = uniqueTag("e2e-tabs");
+  const upstreamJobId = await submitImport(request, `${tag} #stall`, { "long.mp4": "https://media.example.com/long.mp4" });
+  // Every change stream any tab of this browser opens, by the tab that opened it.
+  const streams: Page[] = [];
+  context.on("request", (sent) => {
+    if (new URL(sent.url()).pathname === "/api/jobs/changes") streams.push(sent.frame().page());
+  });
+  const pages: Page[] = [];
+  for (let index = 0; index < 8; index++) {
+    const page = await context.newPage();
+    await openLive(page, `/jobs?q=${tag}`);
+    await expect(rowOf(page, tag)).toHaveAttribute("data-state", ACTIVE);
+    pages.push(page);
+  }
+  // HTTP/1.1 allows about six connections per origin: one stream per tab would leave tabs unable to load.
+  expect(streams).toHaveLength(1);
+  const leader = streams[0]!;
+  expect(pages).toContain(leader);
+  const localId = (await rowOf(pages[0]!, tag).getAttribute("data-job-id"))!;
+
+  await sendProgress(request, localId, upstreamJobId, 40, 1);
+  for (const page of pages) await expect(rowOf(page, tag).getByRole("progressbar", { name: "Importing media" })).toHaveAttribute("aria-valuenow", "40");
+  expect(streams).toHaveLength(1);
+
+  await leader.close();
+  await expect.poll(() => streams.length).toBe(2);
+  const remaining = pages.filter((page) => page !== leader);
+  expect(remaining).toContain(streams[1]);
+  await sendProgress(request, localId, upstreamJobId, 70, 2);
+  for (const page of remaining) await expect(rowOf(page, tag).getByRole("progressbar", { name: "Importing media" })).toHaveAttribute("aria-valuenow", "70");
+  expect(streams).toHaveLength(2);
+  await request.post(`/api/jobs/${localId}/cancel`, { data: {} });
 });
 
 test("a stalled job is cancelled from its row with a reason, shows cancelled, and the reason is in its timeline", async ({ page, request }, testInfo) => {

@@ -41,6 +41,7 @@ describe("parseConfig defaults", () => {
       sandbox: { port: 4010, token: DEFAULT_SANDBOX_TOKEN, speed: 1 },
       relayAllowedHosts: [],
       bodyReadTimeoutMs: 10_000,
+      changesHeartbeatMs: 25_000,
     });
   });
 
