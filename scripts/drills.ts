@@ -175,14 +175,16 @@ async function drillPostgresRestart({ db, appUrl, secret, database }: { db: pg.P
   const jobs = await seedRunningJobs(db, 2_000, "drill postgres");
   const ledger = new Ledger();
   const flood = floodCallbacks({ baseUrl: appUrl, secret, jobs, connections: CONNECTIONS, seconds: FLOOD_SECONDS, onAcknowledged: ledger.record });
-  await sleep(3_000);
+  // Postgres goes down mid-flood, not before the first callback is through (a busy machine is slow to start).
+  await waitUntil(async () => ledger.count > 0, 10_000);
+  await sleep(2_000);
   await database.stopServer();
   await sleep(4_000);
   await database.startServer();
   const during = await flood;
   // The same process must serve again: no restart of the app.
   const recovered = await waitUntil(() => isHealthy(appUrl), 60_000);
-  const after = await floodCallbacks({ baseUrl: appUrl, secret, jobs, connections: CONNECTIONS, seconds: 2, firstStep: 1_000_000, onAcknowledged: ledger.record });
+  const after = await floodCallbacks({ baseUrl: appUrl, secret, jobs, connections: CONNECTIONS, seconds: 5, firstStep: 1_000_000, onAcknowledged: ledger.record });
   const { lost, wrongState } = await checkJobs(db, jobs, ledger);
   return {
     drill: "Postgres stopped 4 s mid-flood, then restarted",
@@ -191,7 +193,10 @@ async function drillPostgresRestart({ db, appUrl, secret, database }: { db: pg.P
     applied: ledger.applied,
     lost,
     wrongState,
-    notes: [`${during.non2xx} answered 5xx while it was down`, `recovered without a restart: ${recovered && after.acknowledged > 0}`],
+    notes: [
+      `${during.non2xx} answered 5xx while it was down (answers by status: ${JSON.stringify(during.statusCodes)})`,
+      `recovered without a restart: ${recovered && after.acknowledged > 0} (health ${recovered ? "ok" : "failing"}; after: ${JSON.stringify(after.statusCodes)}, ${after.errors} errors)`,
+    ],
     passed: lost === 0 && wrongState === 0 && recovered && after.acknowledged > 0,
   };
 }

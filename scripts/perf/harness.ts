@@ -14,15 +14,17 @@ export interface SeededJob {
 }
 
 /**
- * Running jobs written straight to the table, created long ago so they stay off the list's first
- * page. Upstream has never heard of them, so their first poll is a day away: the in-app worker would
+ * Running jobs written straight to the table, created 20 days ago: long enough to stay off the
+ * list's first page, and inside the 30-day retention, or the in-app worker's expiry sweep deletes
+ * them mid-run and their callbacks answer 404 (the Postgres drill failed so whenever a sweep fell
+ * inside it). Upstream has never heard of them, so their first poll is a day away: the in-app worker would
  * otherwise end them as unknown upstream in the middle of a run, and later callbacks would be stale.
  */
 export async function seedRunningJobs(db: pg.Pool, count: number, label: string): Promise<SeededJob[]> {
   const { rows } = await db.query<{ id: string; upstream_job_id: string }>(
     `INSERT INTO jobs (id, upstream_job_id, type, state, upstream_state, request, submitted_by, project_name, upstream_created_at, created_at, updated_at, next_poll_at)
      SELECT gen_random_uuid(), gen_random_uuid()::text, 'import/project_media', 'running', 'running', '{}', 'bench', $2 || ' ' || n,
-            '2020-01-01T00:00:00Z', '2020-01-01T00:00:00Z'::timestamptz + n * interval '1 ms', now(), now() + interval '1 day'
+            now() - interval '20 days', now() - interval '20 days' + n * interval '1 ms', now(), now() + interval '1 day'
      FROM generate_series(1, $1::int) AS n RETURNING id, upstream_job_id`,
     [count, label],
   );
@@ -54,6 +56,8 @@ export interface LoadOutcome {
   requestsPerSecond: number;
   latencyMs: { p50: number; p95: number; p99: number };
   durationSeconds: number;
+  /** How many answers had each status code. */
+  statusCodes: Record<string, number>;
 }
 
 /** A short, honest name for each autocannon figure this tool reports. */
@@ -67,6 +71,7 @@ export function toOutcome(result: autocannon.Result, sent: number): LoadOutcome 
     requestsPerSecond: Math.round((result["2xx"] / result.duration) * 10) / 10,
     latencyMs: { p50: latency.p50, p95: latency.p97_5 === undefined ? latency.p90 : (latency.p95 ?? latency.p97_5), p99: latency.p99 },
     durationSeconds: result.duration,
+    statusCodes: Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, stats]) => [code, stats?.count ?? 0])),
   };
 }
 
