@@ -1,10 +1,6 @@
-import fs from "node:fs";
 import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
-
-// Debian's Chromium when the machine has it (CI, these machines); Playwright's own elsewhere.
-const DEBIAN_CHROMIUM = "/usr/bin/chromium";
-const useDebianChromium = fs.existsSync(DEBIAN_CHROMIUM);
+import { CHROMIUM_ARGS, chromiumPath } from "./scripts/chromium";
 
 export default defineConfig({
   testDir: "tests/e2e",
@@ -33,22 +29,7 @@ export default defineConfig({
       name: "chromium",
       use: {
         ...devices["Desktop Chrome"],
-        launchOptions: useDebianChromium
-          ? {
-              executablePath: DEBIAN_CHROMIUM,
-              // Without the networking flags Chromium floods the closed network with refused connections.
-              args: [
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-              ],
-            }
-          : {},
+        launchOptions: chromiumPath ? { executablePath: chromiumPath, args: ["--headless", ...CHROMIUM_ARGS] } : {},
       },
     },
   ],

@@ -6,12 +6,12 @@
 // JOBDECK_TOTALS_FILE, when set, receives the totals as JSON (for .ci/run to add up).
 import fs from "node:fs";
 import path from "node:path";
+import { chromiumPath } from "./chromium";
 import { exitCodeOf, log, ROOT, runMain, runToCompletion, startBuiltApp, startChild, startStack, stopChild, type Stack } from "./stack";
 
 const RESULTS = path.join(ROOT, ".data/test-results");
 const VITEST_JSON = path.join(RESULTS, "vitest.json");
 const PLAYWRIGHT_JSON = path.join(RESULTS, "playwright.json");
-const CHROMIUM = "/usr/bin/chromium";
 const bin = (name: string) => path.join(ROOT, "node_modules/.bin", name);
 
 interface Totals {
@@ -31,8 +31,8 @@ runMain(async () => {
   if (!integrationOnly) {
     totals = add(totals, await check("type check", bin("tsc"), ["--noEmit"]));
     totals = add(totals, await check("lint", bin("eslint"), ["."]));
-    if (!fs.existsSync(CHROMIUM)) {
-      log(`no ${CHROMIUM}: installing Playwright's own Chromium`);
+    if (!chromiumPath) {
+      log("no Debian Chromium (/usr/bin/chromium): installing Playwright's own");
       totals = add(totals, await check("browser install", bin("playwright"), ["install", "chromium"]));
     }
   }

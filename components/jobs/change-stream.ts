@@ -166,16 +166,26 @@ function openSource(current: State): void {
   });
 }
 
+/** Whether `fresh` may replace `held`: not older (a late copy must not undo a newer one). */
+export function isNotOlder(fresh: JobSummary, held: JobSummary): boolean {
+  return Date.parse(fresh.updatedAt) >= Date.parse(held.updatedAt);
+}
+
+/** Adds `jobs` to `held` (by id), keeping the newest copy of each. */
+export function keepNewest(held: Map<string, JobSummary>, jobs: JobSummary[]): void {
+  for (const job of jobs) {
+    const current = held.get(job.id);
+    if (!current || isNotOlder(job, current)) held.set(job.id, job);
+  }
+}
+
 /**
  * Merges a batch into what waits to be relayed, and relays it when RELAY_MS have passed since the
  * last relay. Under a flood the next batch arrives well within RELAY_MS and does the relaying
  * itself, so a timer (which browsers slow down in background tabs) only carries the last one.
  */
 function relayJobs(current: State, jobs: JobSummary[], created: string[]): void {
-  for (const job of jobs) {
-    const held = current.pendingJobs.get(job.id);
-    if (!held || Date.parse(job.updatedAt) >= Date.parse(held.updatedAt)) current.pendingJobs.set(job.id, job);
-  }
+  keepNewest(current.pendingJobs, jobs);
   for (const id of created) current.pendingCreated.add(id);
   const wait = current.lastRelayAt + RELAY_MS - Date.now();
   if (wait <= 0) flushRelay(current);

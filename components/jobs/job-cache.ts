@@ -3,6 +3,7 @@
 import type { QueryClient } from "@tanstack/react-query";
 import { MAX_JOB_IDS, type JobListPage, type JobListQuery, type JobSummary } from "@/lib/jobs/api-types";
 import { fetchJobsByIds } from "./api";
+import { isNotOlder } from "./change-stream";
 import { jobKeys } from "./query-keys";
 
 export function listedJobIds(queryClient: QueryClient): Set<string> {
@@ -11,11 +12,6 @@ export function listedJobIds(queryClient: QueryClient): Set<string> {
     for (const job of page?.data ?? []) ids.add(job.id);
   }
   return ids;
-}
-
-/** Whether `fresh` may replace `cached`: not older (a late answer must not undo a newer push). */
-function isNotOlder(fresh: JobSummary, cached: JobSummary): boolean {
-  return Date.parse(fresh.updatedAt) >= Date.parse(cached.updatedAt);
 }
 
 /**

@@ -4,7 +4,7 @@ import { useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import type { JobListQuery, JobSummary } from "@/lib/jobs/api-types";
 import { fetchJobs } from "./api";
-import { subscribeToChangeStream, type ChangeStreamStatus } from "./change-stream";
+import { keepNewest, subscribeToChangeStream, type ChangeStreamStatus } from "./change-stream";
 import { fetchJobsInChunks, invalidateJobQueriesNaming, listedJobIds, patchJobRows, refreshJobRows } from "./job-cache";
 import { jobKeys } from "./query-keys";
 
@@ -69,10 +69,7 @@ export function useJobChanges(options: JobChangesOptions = {}): JobChangesStatus
           sync();
           break;
         case "jobs":
-          for (const job of message.jobs) {
-            const held = pendingJobs.get(job.id);
-            if (!held || Date.parse(job.updatedAt) >= Date.parse(held.updatedAt)) pendingJobs.set(job.id, job);
-          }
+          keepNewest(pendingJobs, message.jobs);
           for (const id of message.created) pendingCreated.add(id);
           applyTimer ??= setTimeout(apply, 0);
           break;

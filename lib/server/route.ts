@@ -77,7 +77,12 @@ export function route<Params>({ format: errorFormat, access }: RouteOptions<Acce
  */
 export async function isAllowed(request: Request, access: Exclude<Access, "public">): Promise<boolean> {
   const actor = await getActor(request.headers);
-  return actor !== null && (access === "signed-in" || can(actor.role, access));
+  return actor !== null && permits(actor, access);
+}
+
+/** Whether `actor` may do `access`: "signed-in" asks only that there is an actor. */
+function permits(actor: Actor, access: Exclude<Access, "public">): boolean {
+  return access === "signed-in" || can(actor.role, access);
 }
 
 /** The caller's request id when it sent a usable one, else a new one. */
@@ -106,7 +111,7 @@ async function authorize(request: NextRequest, access: Exclude<Access, "public">
       headers: { "www-authenticate": 'Bearer realm="jobdeck"' },
     });
   }
-  if (access !== "signed-in" && !can(actor.role, access)) {
+  if (!permits(actor, access)) {
     throw new AppError("forbidden", `The ${actor.role} role may not do this.`);
   }
   return actor;

@@ -2,12 +2,12 @@
 // MutationObserver in the page (same machine, same clock). Idle with one tab, then with
 // BENCH_LIVE_TABS tabs of one browser open while callbacks arrive at BENCH_LIVE_RATE per second;
 // the /api/jobs requests those tabs make meanwhile are counted (docs/decisions/0015).
-import fs from "node:fs";
 import path from "node:path";
 import { spawn } from "node:child_process";
 import { chromium, type Browser, type BrowserContext, type Page } from "@playwright/test";
 import type pg from "pg";
 import type { Row } from "./report";
+import { CHROMIUM_ARGS, chromiumPath } from "../chromium";
 import { exitCodeOf, ROOT } from "../stack";
 import { percentiles, progressCallback, seedRunningJobs, sleep, type RunAuth, type SeededJob } from "./harness";
 
@@ -31,17 +31,10 @@ const LOADED_FIRST_STEP = 100_000;
  * otherwise slow to once a second or less.
  */
 function launchBrowser(): Promise<Browser> {
-  const executablePath = fs.existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined;
   return chromium.launch({
-    executablePath,
+    executablePath: chromiumPath,
     args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
+      ...CHROMIUM_ARGS,
       "--disable-renderer-backgrounding",
       "--disable-background-timer-throttling",
       "--disable-backgrounding-occluded-windows",
