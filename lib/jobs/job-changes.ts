@@ -4,8 +4,7 @@ import "server-only";
 // (through the list's own path, so rows are exactly what /api/jobs answers), and hands the batch to
 // every subscriber (the browser streams of /api/jobs/changes). Each instance listens for itself, so
 // a change written by any instance reaches the browsers of all of them. docs/decisions/0009.
-import pg from "pg";
-import { getEnv } from "@/lib/server/env";
+import { followChannel, type ChannelFollower } from "@/lib/server/channel";
 import { logEvent } from "@/lib/server/log";
 import { MAX_JOB_IDS, type JobSummary } from "./api-types";
 import { listJobsPage } from "./queries";
@@ -21,9 +20,7 @@ type Subscriber = (change: JobChange) => void;
 
 interface Hub {
   subscribers: Set<Subscriber>;
-  client: pg.Client | null;
-  connecting: Promise<void> | null;
-  retryTimer: NodeJS.Timeout | null;
+  follower: ChannelFollower | null;
   /** Ids notified since the last read, and which of them were created (their first notification). */
   pending: Map<string, boolean>;
   flushTimer: NodeJS.Timeout | null;
@@ -32,7 +29,6 @@ interface Hub {
   lastReadAt: number;
 }
 
-const RECONNECT_DELAY_MS = 2_000;
 /** Notifications this close together are read in one statement (a burst of callbacks is one read). */
 export const COALESCE_MS = 10;
 /**
@@ -45,9 +41,7 @@ const globalForChanges = globalThis as typeof globalThis & { jobdeckJobChangeHub
 function hub(): Hub {
   globalForChanges.jobdeckJobChangeHub ??= {
     subscribers: new Set(),
-    client: null,
-    connecting: null,
-    retryTimer: null,
+    follower: null,
     pending: new Map(),
     flushTimer: null,
     isReading: false,
@@ -60,17 +54,12 @@ function hub(): Hub {
 export async function subscribeToJobChanges(onChange: Subscriber): Promise<() => void> {
   const state = hub();
   state.subscribers.add(onChange);
-  await ensureConnected(state);
+  state.follower ??= follow(state);
+  await state.follower.firstAttempt;
   return () => {
     state.subscribers.delete(onChange);
-    if (state.subscribers.size === 0) disconnect(state);
+    if (state.subscribers.size === 0) stopFollowing(state);
   };
-}
-
-function ensureConnected(state: Hub): Promise<void> {
-  if (state.client) return Promise.resolve();
-  state.connecting ??= connect(state).finally(() => (state.connecting = null));
-  return state.connecting;
 }
 
 interface Notification {
@@ -78,36 +67,28 @@ interface Notification {
   state: string;
 }
 
-async function connect(state: Hub): Promise<void> {
-  const client = new pg.Client({ connectionString: getEnv().databaseUrl });
-  client.on("notification", (message) => {
-    if (message.channel !== JOB_CHANGES_CHANNEL || !message.payload) return;
-    let notification: Notification;
-    try {
-      notification = JSON.parse(message.payload) as Notification;
-    } catch {
-      return; // a payload we did not write
-    }
-    if (typeof notification.id !== "string") return;
-    // A job is written as `submitting` first: that notification is its creation.
-    state.pending.set(notification.id, state.pending.get(notification.id) === true || notification.state === "submitting");
-    scheduleFlush(state);
+function follow(state: Hub): ChannelFollower {
+  let isFirstAttempt = true;
+  const follower = followChannel(JOB_CHANGES_CHANNEL, {
+    onNotification(payload) {
+      let notification: Notification;
+      try {
+        notification = JSON.parse(payload) as Notification;
+      } catch {
+        return; // a payload we did not write
+      }
+      if (typeof notification.id !== "string") return;
+      // A job is written as `submitting` first: that notification is its creation.
+      state.pending.set(notification.id, state.pending.get(notification.id) === true || notification.state === "submitting");
+      scheduleFlush(state);
+    },
+    onListening() {
+      // Listening again after a gap: subscribers may have missed changes, so they read everything.
+      if (!isFirstAttempt) broadcast(state, { type: "resync" });
+    },
   });
-  client.on("error", (error) => {
-    logEvent("warn", "job_changes_listener_lost", { error: error.message });
-    if (state.client === client) state.client = null;
-    client.end().catch(() => {});
-    scheduleReconnect(state);
-  });
-  try {
-    await client.connect();
-    await client.query(`LISTEN ${JOB_CHANGES_CHANNEL}`);
-    state.client = client;
-  } catch (error) {
-    await client.end().catch(() => {});
-    logEvent("warn", "job_changes_listener_failed", { error: (error as Error).message });
-    scheduleReconnect(state);
-  }
+  void follower.firstAttempt.then(() => (isFirstAttempt = false));
+  return follower;
 }
 
 function scheduleFlush(state: Hub): void {
@@ -154,27 +135,12 @@ async function readSummaries(ids: string[]): Promise<JobSummary[]> {
   return jobs;
 }
 
-function scheduleReconnect(state: Hub): void {
-  if (state.retryTimer || state.subscribers.size === 0) return;
-  state.retryTimer = setTimeout(() => {
-    state.retryTimer = null;
-    if (state.subscribers.size === 0) return;
-    void ensureConnected(state).then(() => {
-      if (state.client) broadcast(state, { type: "resync" });
-    });
-  }, RECONNECT_DELAY_MS);
-  state.retryTimer.unref();
-}
-
-function disconnect(state: Hub): void {
-  const client = state.client;
-  state.client = null;
-  if (state.retryTimer) clearTimeout(state.retryTimer);
-  state.retryTimer = null;
+function stopFollowing(state: Hub): void {
+  state.follower?.stop();
+  state.follower = null;
   if (state.flushTimer) clearTimeout(state.flushTimer);
   state.flushTimer = null;
   state.pending.clear();
-  client?.end().catch(() => {});
 }
 
 function broadcast(state: Hub, change: JobChange): void {

@@ -6,7 +6,7 @@ import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import type { JobDetail } from "@/lib/jobs/api-types";
 import { getDetail, submitImport } from "../../support/jobs";
-import { appFetch, appLogFile, appUrl, credentials, signIn, uniqueName, withDatabase } from "../../support/stack";
+import { appFetch, appLogFile, appUrl, credentials, signIn, uniqueName, waitFor, withDatabase } from "../../support/stack";
 
 const json = (body: unknown, headers: Record<string, string> = {}): RequestInit => ({
   method: "POST",
@@ -117,6 +117,18 @@ describe("API keys", () => {
     const refused = await appFetch("/api/v1/jobs?limit=1", { headers: bearer }, { as: "anonymous" });
     expect(refused.status).toBe(401);
     expect(await refused.json()).toEqual({ error: "unauthorized", message: expect.any(String) });
+  });
+
+  it("a key revoked outside the instance that knows it (another instance, `npm run keys`, psql) fails once the revocation commits", async () => {
+    const created = await appFetch("/api/keys", json({ name: uniqueName("elsewhere"), role: "viewer" }));
+    const { id, key } = (await created.json()) as { id: string; key: string };
+    const asKey = () => appFetch("/api/jobs?limit=1", { headers: { authorization: `Bearer ${key}` } }, { as: "anonymous" });
+    // Used twice: the instance now keeps the key in memory (lib/auth/keys.ts).
+    expect((await asKey()).status).toBe(200);
+    expect((await asKey()).status).toBe(200);
+    await withDatabase((db) => db.query("UPDATE api_keys SET revoked_at = now() WHERE id = $1", [id]));
+    const refused = await waitFor(async () => ((await asKey()).status === 401 ? true : undefined), { timeoutMs: 5_000, what: "the revoked key refused" });
+    expect(refused).toBe(true);
   });
 
   it("`npm run keys -- create` beside the running app prints a working key alone on its last line", async () => {
