@@ -2,6 +2,7 @@ import Link from "next/link";
 import { can, type Action, type Role } from "@/lib/auth/permissions";
 import { SignOutButton } from "./auth/sign-out-button";
 import { NavLink } from "./nav-link";
+import { UpstreamMode } from "./upstream-mode";
 
 const NAVIGATION: Array<{ href: string; label: string; action: Action }> = [
   { href: "/jobs", label: "Jobs", action: "jobs:read" },
@@ -29,18 +30,7 @@ export function AppHeader({ upstream, viewer }: { upstream: "sandbox" | "live"; 
           </ul>
         </nav>
         <div className="ml-auto flex items-center gap-3">
-          {upstream === "sandbox" ? (
-            <span
-              className="rounded-full bg-amber-100 px-2.5 py-0.5 text-xs font-medium text-amber-900 dark:bg-amber-900/40 dark:text-amber-200"
-              title="No Descript token is configured: jobs run against the local Descript emulator"
-            >
-              Sandbox
-            </span>
-          ) : (
-            <span className="rounded-full bg-emerald-100 px-2.5 py-0.5 text-xs font-medium text-emerald-900 dark:bg-emerald-900/40 dark:text-emerald-200">
-              Live Descript API
-            </span>
-          )}
+          <UpstreamMode mode={upstream} variant="badge" />
           <Link href="/account" className="text-sm text-zinc-700 hover:text-zinc-900 dark:text-zinc-300 dark:hover:text-zinc-100" title="Your account and sessions">
             {viewer.name} <span className="text-zinc-500 dark:text-zinc-400">({viewer.role})</span>
           </Link>

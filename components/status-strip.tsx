@@ -8,6 +8,7 @@ import { useHydrated } from "@/components/ui/use-hydrated";
 import { request } from "./jobs/api";
 import { formatDateTime } from "./jobs/format";
 import { statusKeys } from "./jobs/query-keys";
+import { UpstreamMode } from "./upstream-mode";
 
 const REFRESH_MS = 30_000;
 
@@ -39,11 +40,7 @@ export function StatusStrip({ initial }: { initial: StatusAnswer }) {
       <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-6 gap-y-1 px-4 py-1.5 text-zinc-700 sm:px-6 dark:text-zinc-300">
         <p>
           Upstream:{" "}
-          {status.upstream.mode === "sandbox" ? (
-            <strong className="font-medium text-amber-800 dark:text-amber-300">sandbox — the local Descript emulator, no real jobs</strong>
-          ) : (
-            <strong className="font-medium text-emerald-800 dark:text-emerald-300">live Descript API</strong>
-          )}
+          <UpstreamMode mode={status.upstream.mode} variant="line" />
         </p>
         <p title={`At most ${status.budget.ratePerSecond} calls per second to Descript, shared by every instance`}>
           Upstream budget: {status.budget.remaining} calls free, {status.budget.consumed} in the last minute

@@ -37,10 +37,6 @@ export function fetchJobEvents(key: string, cursor: string | null): Promise<JobE
   return requestJson(`/api/jobs/${encodeURIComponent(key)}/events${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ""}`);
 }
 
-export function cancelJob(jobId: string, reason: string): Promise<JobDetail> {
-  return requestJson(`/api/jobs/${jobId}/cancel`, { method: "POST", body: JSON.stringify(reason.trim() ? { reason: reason.trim() } : {}) });
-}
-
 export const reimportFailedFiles = (jobId: string) => requestJson<SubmissionAnswer>(`/api/jobs/${jobId}/reimport`, { method: "POST" });
 
 export const submitJob = (submission: Submission) =>

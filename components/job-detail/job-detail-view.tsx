@@ -73,7 +73,7 @@ export function JobDetailView({ initial, initialEvents }: { initial: JobDetail; 
               </a>
             ) : null}
             {canReimport ? <ReimportButton jobId={job.id} fileCount={reimportable.length} /> : null}
-            {canRequestCancel(job.state) && job.upstreamJobId && canCancel(job) ? <CancelJobButton jobId={job.id} /> : null}
+            {canRequestCancel(job.state) && job.upstreamJobId && canCancel(job) ? <CancelJobButton job={job} /> : null}
           </div>
         </div>
         {query.isError ? (

@@ -2,28 +2,53 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useId, useState } from "react";
-import type { JobSummary } from "@/lib/jobs/api-types";
+import type { JobDetail, JobSummary } from "@/lib/jobs/api-types";
+import { jobDetailKeys } from "@/components/job-detail/query-keys";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogClose } from "@/components/ui/dialog";
 import { cancelJob, cancelJobs } from "./api";
-import { patchJobRows, refreshJobRows } from "./job-cache";
+import { invalidateJobQueriesNaming, listedJobIds, patchJobRows, refreshJobRows } from "./job-cache";
+
+type CancellableJob = Pick<JobSummary, "id" | "upstreamJobId">;
+
+/** Where the cancel is asked from: the table names the jobs, a job's own page speaks of "this job". */
+export type CancelAskedFrom = "table" | "job page";
 
 export interface CancelJobsDialogProps {
-  /** Exactly the jobs to cancel: one row's, or the selected rows'. */
-  jobs: JobSummary[];
+  /** Exactly the jobs to cancel (one row's, the selected rows', or the page's one job); none while closed. */
+  jobs: CancellableJob[];
+  askedFrom: CancelAskedFrom;
   onOpenChange: (open: boolean) => void;
   /** Called with what happened, for the page to announce. */
-  onDone: (report: string) => void;
+  onDone?: (report: string) => void;
   /** Where focus goes after the dialog when the control that opened it has gone. */
   fallbackFocus?: () => HTMLElement | null;
 }
 
-export function jobLabel(job: Pick<JobSummary, "id" | "upstreamJobId">): string {
+export function jobLabel(job: CancellableJob): string {
   return job.upstreamJobId ?? job.id;
 }
 
+function wordingOf(jobs: CancellableJob[], askedFrom: CancelAskedFrom) {
+  const single = jobs.length === 1 ? jobs[0] : undefined;
+  if (askedFrom === "job page") {
+    return {
+      title: "Cancel this job?",
+      description:
+        "Jobdeck asks Descript to stop it. The job shows “cancel requested” until Descript confirms; if it finishes first, it keeps its real outcome.",
+      reasonHint: "(optional, shown in the timeline)",
+    };
+  }
+  return {
+    title: single ? `Cancel job ${jobLabel(single)}?` : `Cancel ${jobs.length} jobs?`,
+    description:
+      "Descript stops the work; what it already imported or changed stays in the project. The row shows “cancel requested” until Descript confirms.",
+    reasonHint: "(optional, kept in the job’s timeline)",
+  };
+}
+
 /** Confirms a cancel (with an optional reason that goes into each job's timeline) and sends it. */
-export function CancelJobsDialog({ jobs, onOpenChange, onDone, fallbackFocus }: CancelJobsDialogProps) {
+export function CancelJobsDialog({ jobs, askedFrom, onOpenChange, onDone, fallbackFocus }: CancelJobsDialogProps) {
   const queryClient = useQueryClient();
   const reasonId = useId();
   const [reason, setReason] = useState("");
@@ -32,8 +57,11 @@ export function CancelJobsDialog({ jobs, onOpenChange, onDone, fallbackFocus }: 
     mutationFn: async (): Promise<string> => {
       const ids = jobs.map((job) => job.id);
       if (single) {
-        await cancelJob(single.id, reason.trim());
-        await refreshJobRows(queryClient, ids);
+        const cancelled = await cancelJob(single.id, reason.trim());
+        // A job's page shows the answer as it is; a list row is a summary, so listed rows are read again.
+        queryClient.setQueryData<JobDetail>(jobDetailKeys.detail(single.id), (shown) => shown && cancelled);
+        const listed = listedJobIds(queryClient);
+        await refreshJobRows(queryClient, ids.filter((id) => listed.has(id)));
         return `Cancel requested for job ${jobLabel(single)}.`;
       }
       const { results } = await cancelJobs(ids, reason.trim());
@@ -46,11 +74,13 @@ export function CancelJobsDialog({ jobs, onOpenChange, onDone, fallbackFocus }: 
     onSuccess: (report) => {
       setReason("");
       onOpenChange(false);
-      onDone(report);
+      onDone?.(report);
     },
+    // Refused or not, a job's open page reads the job again: it may have ended meanwhile.
+    onSettled: () => invalidateJobQueriesNaming(queryClient, jobs.map((job) => job.id)),
   });
 
-  const title = single ? `Cancel job ${jobLabel(single)}?` : `Cancel ${jobs.length} jobs?`;
+  const wording = wordingOf(jobs, askedFrom);
   return (
     <Dialog
       open={jobs.length > 0}
@@ -58,9 +88,9 @@ export function CancelJobsDialog({ jobs, onOpenChange, onDone, fallbackFocus }: 
         if (!open) cancel.reset();
         onOpenChange(open);
       }}
-      title={title}
+      title={wording.title}
       fallbackFocus={fallbackFocus}
-      description="Descript stops the work; what it already imported or changed stays in the project. The row shows “cancel requested” until Descript confirms."
+      description={wording.description}
     >
       <form
         onSubmit={(event) => {
@@ -78,7 +108,7 @@ export function CancelJobsDialog({ jobs, onOpenChange, onDone, fallbackFocus }: 
         )}
         <div className="space-y-1">
           <label htmlFor={reasonId} className="block text-sm font-medium">
-            Reason <span className="font-normal text-zinc-600 dark:text-zinc-300">(optional, kept in the job’s timeline)</span>
+            Reason <span className="font-normal text-zinc-600 dark:text-zinc-300">{wording.reasonHint}</span>
           </label>
           <textarea
             id={reasonId}
@@ -107,7 +137,7 @@ export function CancelJobsDialog({ jobs, onOpenChange, onDone, fallbackFocus }: 
   );
 }
 
-function labelOf(jobs: JobSummary[], id: string): string {
+function labelOf(jobs: CancellableJob[], id: string): string {
   const job = jobs.find((candidate) => candidate.id === id);
   return job ? jobLabel(job) : id;
 }

@@ -179,6 +179,7 @@ export function JobsTable({ retentionDays }: { retentionDays: number }) {
       </nav>
       <CancelJobsDialog
         jobs={cancelling}
+        askedFrom="table"
         onOpenChange={(open) => !open && setCancelling([])}
         fallbackFocus={() => tableRef.current}
         onDone={(report) => {
