@@ -3,6 +3,7 @@ import "server-only";
 // transaction that also appends to its timeline and announces the change (NOTIFY is delivered at
 // commit, so listeners never hear of a change that was rolled back).
 import crypto from "node:crypto";
+import type pg from "pg";
 import { z } from "zod";
 import { Prisma, type EventVerdict, type JobEventKind, type JobOutcome, type UpstreamJobState } from "@/lib/generated/prisma/client";
 import { getDb, getPool, withDriverTransaction } from "@/lib/server/db";
@@ -149,11 +150,16 @@ export interface ObservedChange {
 export type ObservedJob = JobWithFiles & { upstreamIdOwner: string | null };
 
 /**
- * Applies one observation of upstream in four round trips: BEGIN; the job with its files, locked
- * (FOR UPDATE), and the owner of the upstream id in one SELECT; `decide` (the state machine, in
- * TypeScript); one statement that updates the row, writes the file results, appends the timeline
- * (within MAX_EVENTS_PER_JOB), queues the relay and calls pg_notify; COMMIT. Straight through the
- * driver: Prisma's interactive transaction costs more than these statements (docs/decisions/0017).
+ * Applies one observation of upstream: reads the job with its files and which job already holds
+ * the upstream id it was told (one SELECT), lets `decide` (the state machine, in TypeScript) say
+ * what changes, then writes it all in one statement that updates the row, writes the file results,
+ * appends the timeline (within MAX_EVENTS_PER_JOB), queues the relay and calls pg_notify.
+ *
+ * First without a transaction: the write applies only if the row is still the version that was
+ * read (its xmin), so two round trips decide and write atomically. A job written in between (a
+ * duplicate delivery, a poll, a cancel) is read and decided again under its row lock (BEGIN, FOR
+ * UPDATE, the statement, COMMIT), where nothing can come between. Straight through the driver:
+ * Prisma's interactive transaction costs more than these statements (docs/decisions/0017).
  * Returns null when the job does not exist.
  */
 export async function applyObservation<T>(
@@ -161,32 +167,50 @@ export async function applyObservation<T>(
   upstreamJobId: string | null,
   decide: (job: ObservedJob) => { change: ObservedChange; result: T },
 ): Promise<T | null> {
+  const unlocked = await observe(getPool(), { jobId, upstreamJobId, decide, isLocked: false });
+  if (unlocked !== CHANGED_MEANWHILE) return unlocked;
   return withDriverTransaction(async (client) => {
-    const { rows } = await client.query<Record<string, unknown>>(LOCK_OBSERVED_JOB, [jobId, upstreamJobId]);
-    if (rows.length === 0) return null;
-    const { upstream_id_owner: upstreamIdOwner, files, ...columns } = rows[0]!;
-    const job = { ...(camelCaseKeys(columns) as JobRow), files: files as JobWithFiles["files"], upstreamIdOwner: upstreamIdOwner as string | null };
-    const { change, result } = decide(job);
-    const { text, values } = observedChangeStatement(job, change);
-    await client.query(text, values);
-    return result;
+    const locked = await observe(client, { jobId, upstreamJobId, decide, isLocked: true });
+    // Under the row lock nobody else can write the row between the read and the write.
+    if (locked === CHANGED_MEANWHILE) throw new Error(`job ${jobId} changed while locked`);
+    return locked;
   });
 }
 
-const LOCK_OBSERVED_JOB = `
-  SELECT j.*,
+const CHANGED_MEANWHILE = Symbol("changed meanwhile");
+
+async function observe<T>(
+  db: Pick<pg.Pool, "query">,
+  { jobId, upstreamJobId, decide, isLocked }: { jobId: string; upstreamJobId: string | null; decide: (job: ObservedJob) => { change: ObservedChange; result: T }; isLocked: boolean },
+): Promise<T | null | typeof CHANGED_MEANWHILE> {
+  const { rows } = await db.query<Record<string, unknown>>(isLocked ? `${READ_OBSERVED_JOB} FOR UPDATE OF j` : READ_OBSERVED_JOB, [jobId, upstreamJobId]);
+  if (rows.length === 0) return null;
+  const { upstream_id_owner: upstreamIdOwner, files, row_version: rowVersion, ...columns } = rows[0]!;
+  const job = { ...(camelCaseKeys(columns) as JobRow), files: files as JobWithFiles["files"], upstreamIdOwner: upstreamIdOwner as string | null };
+  const { change, result } = decide(job);
+  const { rowCount } = await db.query(observedChangeStatement(job, rowVersion as string, change));
+  return rowCount === 1 ? result : CHANGED_MEANWHILE;
+}
+
+/** The job, its files as JSON, the owner of the upstream id it was told, and its row version (xmin). */
+const READ_OBSERVED_JOB = `
+  SELECT j.*, j.xmin::text AS row_version,
     (SELECT o.id FROM jobs o WHERE o.upstream_job_id = $2) AS upstream_id_owner,
     COALESCE((
       SELECT json_agg(json_build_object('id', f.id, 'jobId', f.job_id, 'reference', f.reference, 'sourceUrl', f.source_url,
         'status', f.status, 'durationSeconds', f.duration_seconds, 'errorMessage', f.error_message) ORDER BY f.reference)
       FROM job_files f WHERE f.job_id = j.id), '[]') AS files
-  FROM jobs j WHERE j.id = $1::uuid FOR UPDATE OF j`;
+  FROM jobs j WHERE j.id = $1::uuid`;
 
-/** The one statement of applyObservation: every write of the change, then the announcement. */
-function observedChangeStatement(job: JobRow, change: ObservedChange): { text: string; values: unknown[] } {
-  const values: unknown[] = [job.id];
+/**
+ * The one statement of applyObservation: every write of the change, then the announcement, all
+ * only if the row is still at `rowVersion` (the other writes read `updated`, which is empty when
+ * it is not). One row back: written; none: the job changed since it was read.
+ */
+function observedChangeStatement(job: JobRow, rowVersion: string, change: ObservedChange): { text: string; values: unknown[] } {
+  const values: unknown[] = [job.id, rowVersion];
   const param = (value: unknown, type: string) => `$${values.push(value)}::${type}`;
-  // The lock is held, so the cap is decided here: the first events that fit are stored, the rest counted.
+  // The row is written only as it was read, so the cap is decided here: the first events that fit are stored, the rest counted.
   const room = Math.max(0, MAX_EVENTS_PER_JOB - job.storedEvents);
   const stored = change.events.slice(0, room);
   const dropped = change.events.length - stored.length;
@@ -199,13 +223,13 @@ function observedChangeStatement(job: JobRow, change: ObservedChange): { text: s
     }
     sets.push("version = version + 1", "updated_at = now()");
   }
-  const parts = [`updated AS (UPDATE jobs SET ${sets.join(", ")} WHERE id = $1::uuid RETURNING id, upstream_job_id, state, version)`];
+  const parts = [`updated AS (UPDATE jobs SET ${sets.join(", ")} WHERE id = $1::uuid AND xmin = $2::text::xid RETURNING id, upstream_job_id, state, version)`];
   if (change.files && change.files.length > 0) {
     const files = change.files;
     parts.push(`files AS (
       INSERT INTO job_files (id, job_id, reference, status, duration_seconds, error_message)
       SELECT gen_random_uuid(), $1::uuid, reference, status, duration_seconds, error_message
-      FROM unnest(${param(files.map((file) => file.reference), "text[]")}, ${param(files.map((file) => file.status), '"FileStatus"[]')},
+      FROM updated, unnest(${param(files.map((file) => file.reference), "text[]")}, ${param(files.map((file) => file.status), '"FileStatus"[]')},
                   ${param(files.map((file) => file.durationSeconds), "float8[]")}, ${param(files.map((file) => file.errorMessage), "text[]")})
         AS f(reference, status, duration_seconds, error_message)
       ON CONFLICT (job_id, reference) DO UPDATE
@@ -224,7 +248,7 @@ function observedChangeStatement(job: JobRow, change: ObservedChange): { text: s
     parts.push(`events AS (
       INSERT INTO job_events (job_id, kind, verdict, payload, headers, http_status, message)
       SELECT $1::uuid, e.kind, e.verdict, NULLIF(e.payload, 'null'), NULLIF(e.headers, 'null'), e.http_status, e.message
-      FROM ROWS FROM (jsonb_to_recordset(${param(JSON.stringify(events), "jsonb")})
+      FROM updated, ROWS FROM (jsonb_to_recordset(${param(JSON.stringify(events), "jsonb")})
           AS (kind "JobEventKind", verdict "EventVerdict", payload jsonb, headers jsonb, http_status int, message text))
         WITH ORDINALITY AS e(kind, verdict, payload, headers, http_status, message, n)
       ORDER BY e.n)`);
@@ -232,7 +256,7 @@ function observedChangeStatement(job: JobRow, change: ObservedChange): { text: s
   if (change.relay) {
     parts.push(`relay AS (
       INSERT INTO callback_relays (id, job_id, url, body)
-      VALUES (gen_random_uuid(), $1::uuid, ${param(change.relay.url, "text")}, ${param(JSON.stringify(change.relay.body), "jsonb")}))`);
+      SELECT gen_random_uuid(), $1::uuid, ${param(change.relay.url, "text")}, ${param(JSON.stringify(change.relay.body), "jsonb")} FROM updated)`);
   }
   const channel = param(JOB_CHANGES_CHANNEL, "text");
   const text = `WITH ${parts.join(",\n")}

@@ -188,6 +188,35 @@ describe("callbacks from Descript", () => {
     expect(await comparable(reversed.localId)).toEqual(a);
   });
 
+  it("decide deliveries that race for one job one after another: the newest progress wins and none is lost", async () => {
+    // Each delivery is read, decided and written only if the row is unchanged; one that loses the
+    // race is decided again under the row lock. Without that, an older report written last would win.
+    const { localId, upstreamJobId } = await submitImport(uniqueName("race #drop"), { "a.mp4": media("a.mp4") });
+    const token = signCallbackToken(localId, callbackSecret);
+    const steps = Array.from({ length: 40 }, (_, index) => index + 1);
+    const answers = await Promise.all(
+      steps.map((step) =>
+        postCallback(token, {
+          job_id: upstreamJobId,
+          job_type: "import/project_media",
+          job_state: "running",
+          created_at: "2026-01-01T00:00:00.000Z",
+          progress: { label: `step ${step}`, percent: step, last_update_at: new Date(Date.UTC(2026, 0, 1, 0, 0, step)).toISOString() },
+        }),
+      ),
+    );
+    expect(answers.every((answer) => answer.status === 200)).toBe(true);
+    const applied = answers.filter((answer) => answer.body?.verdict === "applied").length;
+    const row = await withDatabase(async (db) => (await db.query("SELECT progress_label, progress_percent, version FROM jobs WHERE id = $1", [localId])).rows[0]);
+    expect(row).toMatchObject({ progress_label: "step 40", progress_percent: 40 });
+    const job = await getDetail(localId);
+    expect(callbackEvents(job)).toHaveLength(steps.length);
+    expect(callbackEvents(job).filter((event) => event.verdict === "applied")).toHaveLength(applied);
+    // Applied reports were written in the order of their stamps: each applied one is newer than the last.
+    const appliedSteps = callbackEvents(job).filter((event) => event.verdict === "applied").map((event) => Number(/step (\d+)/.exec(JSON.stringify(event.payload))?.[1]));
+    expect(appliedSteps).toEqual([...appliedSteps].sort((a, b) => a - b));
+  });
+
   it("are answered by the node:http listener in front of Next, while other methods on the path stay Next's", async () => {
     // Next marks each of its answers with its router's Vary header; the listener's answers do not carry it.
     const path = `${appUrl}/api/callbacks/descript/${signCallbackToken(crypto.randomUUID(), "y".repeat(40))}`;
