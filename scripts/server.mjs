@@ -17,8 +17,9 @@ const port = Number(process.env.PORT || 3000);
 const FRONT_LISTENER_KEY = Symbol.for("jobdeck.frontListener");
 const BACKGROUND_STOP_KEY = Symbol.for("jobdeck.stopBackgroundWork");
 /**
- * How long requests in flight may finish, and the worker stop (its 5 s grace and one release query),
- * after SIGTERM or SIGINT: inside the launcher's 10 s before SIGKILL (scripts/stack.ts stopChild).
+ * How long requests in flight may finish, and the background stop (the worker's 5 s grace and one
+ * release query; the relay worker's 3 s beside it), after SIGTERM or SIGINT: inside the launcher's
+ * 10 s before SIGKILL (scripts/stack.ts stopChild).
  */
 const STOP_LIMIT_MS = 7_000;
 

@@ -95,8 +95,11 @@ async function lookupAll(hostname: string): Promise<string[]> {
 }
 
 export interface Egress {
-  /** POSTs JSON with no redirects followed; resolves with the status, the body discarded. */
-  postJson(url: string, body: unknown, options: { timeoutMs: number; userAgent: string }): Promise<number>;
+  /**
+   * POSTs JSON with no redirects followed; resolves with the status, the body discarded. `cutOff`
+   * ends the request early, as the time limit does.
+   */
+  postJson(url: string, body: unknown, options: { timeoutMs: number; userAgent: string; cutOff?: AbortSignal }): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -114,7 +117,7 @@ export function createEgress(policy: EgressPolicy): Egress {
     },
   });
   return {
-    async postJson(url, body, { timeoutMs, userAgent }) {
+    async postJson(url, body, { timeoutMs, userAgent, cutOff }) {
       const parsed = new URL(url);
       if (parsed.username || parsed.password) throw new EgressRefusedError("the URL carries credentials");
       const response = await fetch(parsed, {
@@ -123,7 +126,7 @@ export function createEgress(policy: EgressPolicy): Egress {
         body: JSON.stringify(body),
         redirect: "manual",
         // One limit over lookup, connection and answer together.
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: cutOff ? AbortSignal.any([AbortSignal.timeout(timeoutMs), cutOff]) : AbortSignal.timeout(timeoutMs),
         dispatcher: agent,
       }).catch((error: unknown) => {
         throw unwrapCause(error);

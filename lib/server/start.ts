@@ -1,6 +1,6 @@
 import "server-only";
 import { ConfigError } from "@/lib/config/env";
-import { startRelayWorker } from "@/lib/jobs/relay";
+import { startRelayWorker, stopRelayWorker } from "@/lib/jobs/relay";
 import { startWorker } from "@/lib/worker/worker";
 import { registerFrontListener } from "./front-listener";
 import { getEnv } from "./env";
@@ -22,17 +22,16 @@ export async function startServerInstance(): Promise<void> {
   // For the HTTP server in front of Next (scripts/server.mjs); harmless when Next runs alone.
   registerFrontListener();
   startRelayWorker();
-  if (getEnv().worker.isEnabled) {
-    const worker = startWorker();
-    registerBackgroundStop(() => worker.stop());
-  }
+  const worker = getEnv().worker.isEnabled ? startWorker() : null;
+  registerBackgroundStop(() => Promise.all([stopRelayWorker(), worker?.stop()]));
 }
 
 /**
  * Where the HTTP server in front of Next (scripts/server.mjs) finds what to stop on SIGTERM or SIGINT
  * before it exits: handed over through the process's globals, like the front listener, because
- * the server loads none of the app's modules. It stops the worker (in-flight polls finish, the rest
- * of its claims go back at once) while requests in flight drain.
+ * the server loads none of the app's modules. It stops the worker and the relay worker together
+ * (in-flight polls and deliveries finish, the rest of their claims go back at once) while requests
+ * in flight drain.
  */
 export const BACKGROUND_STOP_KEY = Symbol.for("jobdeck.stopBackgroundWork");
 

@@ -5,9 +5,12 @@
 import crypto from "node:crypto";
 import http from "node:http";
 
+/** What a receiver answers a request: a status, or "hold" to read it and never answer (a slow target). */
+export type Answer = number | "hold";
+
 export interface Receiver {
   url: string;
-  deliveries: Array<{ body: unknown; status: number }>;
+  deliveries: Array<{ body: unknown; status: Answer }>;
   close(): Promise<void>;
 }
 
@@ -20,7 +23,7 @@ export interface Tarpit {
   close(): Promise<void>;
 }
 
-export async function startReceiver(statuses: number[]): Promise<Receiver> {
+export async function startReceiver(statuses: Answer[]): Promise<Receiver> {
   const deliveries: Receiver["deliveries"] = [];
   const path = ownPath();
   const server = http.createServer((request, response) => {
@@ -30,11 +33,18 @@ export async function startReceiver(statuses: number[]): Promise<Receiver> {
     request.on("end", () => {
       const status = statuses[deliveries.length] ?? 200;
       deliveries.push({ body: JSON.parse(text || "null"), status });
-      response.writeHead(status).end();
+      if (status !== "hold") response.writeHead(status).end();
     });
   });
   const url = await listenOnAllowedPort(server, path);
-  return { url, deliveries, close: () => closeServer(server) };
+  return {
+    url,
+    deliveries,
+    close: () => {
+      server.closeAllConnections();
+      return closeServer(server);
+    },
+  };
 }
 
 /** A receiver that reads each request and then never answers: the slowest target there is. */

@@ -1,0 +1,99 @@
+// An instance stopped while it holds a relay's claim: two app instances of their own, one after the
+// other, on a database of their own, so that the stack's app (which claims every due relay of its
+// database) cannot take the relay first and the test knows who held it.
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { prepareDatabase, runPrisma } from "../../../scripts/stack";
+import { startAppInstance, type AppInstance } from "../../support/instance";
+import { startReceiver, type Receiver } from "../../support/receiver";
+import { databaseUrl, waitFor } from "../../support/stack";
+
+/** How long a claimed relay waits when its instance dies without giving it back (lib/jobs/relay.ts). */
+const LEASE_MS = 60_000;
+
+const ownDatabaseUrl = (() => {
+  const url = new URL(databaseUrl);
+  url.pathname = `${url.pathname}_relay_stop`;
+  return url.toString();
+})();
+
+const instances: AppInstance[] = [];
+const receivers: Receiver[] = [];
+
+beforeAll(async () => {
+  await prepareDatabase(ownDatabaseUrl, { fresh: true });
+  await runPrisma(["migrate", "deploy"], { ...process.env, DATABASE_URL: ownDatabaseUrl });
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.all(instances.map((instance) => instance.terminate()));
+  await Promise.all(receivers.map((receiver) => receiver.close()));
+  const admin = new pg.Client({ connectionString: databaseUrl });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(new URL(ownDatabaseUrl).pathname.slice(1))} WITH (FORCE)`);
+  await admin.end();
+});
+
+const withOwnDatabase = async <T>(work: (db: pg.Client) => Promise<T>): Promise<T> => {
+  const db = new pg.Client({ connectionString: ownDatabaseUrl });
+  await db.connect();
+  try {
+    return await work(db);
+  } finally {
+    await db.end();
+  }
+};
+
+async function startInstance(): Promise<AppInstance> {
+  const instance = await startAppInstance({ DATABASE_URL: ownDatabaseUrl });
+  instances.push(instance);
+  return instance;
+}
+
+describe("a stopping instance's relays", () => {
+  it("on SIGTERM, a relay whose delivery hangs is given back at once and delivered by the next instance, once", async () => {
+    // The first request is read and never answered: the first instance is still sending when it stops.
+    const receiver = await startReceiver(["hold", 200]);
+    receivers.push(receiver);
+    const relayId = await withOwnDatabase(async (db) => {
+      const { rows: [job] } = await db.query(
+        `INSERT INTO jobs (id, type, state, request, submitted_by, updated_at)
+         VALUES (gen_random_uuid(), 'import/project_media', 'stopped', '{}', 'key:test', now()) RETURNING id`,
+      );
+      const { rows: [relay] } = await db.query(
+        `INSERT INTO callback_relays (id, job_id, url, body) VALUES (gen_random_uuid(), $1, $2, '{"job_state":"stopped"}') RETURNING id`,
+        [job.id, receiver.url],
+      );
+      return relay.id as string;
+    });
+    const relayRow = () =>
+      withOwnDatabase(async (db) =>
+        (await db.query("SELECT attempts, next_attempt_at <= now() AS is_due, delivered_at, abandoned_at FROM callback_relays WHERE id = $1", [relayId])).rows[0],
+      );
+
+    const first = await startInstance();
+    await waitFor(async () => (receiver.deliveries.length >= 1 ? true : undefined), { what: "the first instance to send the relay", timeoutMs: 30_000 });
+    const stoppedAt = Date.now();
+    const ended = await first.terminate();
+    expect(ended.signal, first.output()).toBeNull();
+    expect(ended.ms).toBeLessThan(10_000);
+    // Given back before the instance exited, not left to its lease: due now, undelivered, the cut-off
+    // try counted.
+    expect(await relayRow()).toMatchObject({ attempts: 1, is_due: true, delivered_at: null, abandoned_at: null });
+    expect(first.output()).toMatch(/"event":"relay_worker_stopped".*"released":1/);
+
+    await startInstance();
+    const delivered = await waitFor(async () => {
+      const row = await relayRow();
+      return row.delivered_at ? row : undefined;
+    }, { what: "the next instance to deliver the relay", timeoutMs: 40_000, intervalMs: 250 });
+    expect(Date.now() - stoppedAt).toBeLessThan(LEASE_MS);
+    expect(delivered).toMatchObject({ attempts: 2, abandoned_at: null });
+    expect(receiver.deliveries.map((delivery) => delivery.status)).toEqual(["hold", 200]);
+    const timeline = await withOwnDatabase(async (db) => (await db.query("SELECT message FROM job_events WHERE kind = 'relayed' ORDER BY id")).rows);
+    expect(timeline.map((event) => event.message)).toEqual([
+      expect.stringContaining("cut off as this instance stopped (attempt 1)"),
+      expect.stringContaining("relayed to the client's callback (attempt 2)"),
+    ]);
+  }, 150_000);
+});
