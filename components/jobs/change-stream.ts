@@ -32,9 +32,11 @@ const STOP_DELAY_MS = 1_000;
 /**
  * The leader relays changed rows at most this often; rows changed meanwhile are merged (newest per
  * job) into the next relay. The first batch after a quiet spell goes at once, so an idle change
- * costs nothing; under a flood each tab renders ten times a second rather than once per batch.
+ * costs nothing; under a flood each tab renders four times a second, as often as a person can
+ * read a changing row, rather than once per batch. At ten a second, twenty tabs took a core from
+ * the app on the bench's two-core machine (docs/decisions/0009).
  */
-export const RELAY_MS = 100;
+export const RELAY_MS = 250;
 
 interface State {
   tabId: string;

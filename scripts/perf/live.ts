@@ -24,6 +24,7 @@ export const LIVE_SETTINGS = {
 const PAGE_JOBS = 25;
 /** Steps of the loaded part start here, above the idle part's. */
 const LOADED_FIRST_STEP = 100_000;
+const WARM_UP_SECONDS = 3;
 
 /**
  * Headless Chromium as the e2e tests run it, plus the flags that keep background tabs from being
@@ -96,9 +97,23 @@ interface PacedLoad {
  * the job's last (`steps` is advanced), sent by scripts/perf/live-sender.ts in a process of its own:
  * in this one, driving twenty tabs delayed sends and answers by up to a second.
  */
-async function pacedCallbacks({ appUrl, secret, jobs, observed, steps }: { appUrl: string; secret: string; jobs: SeededJob[]; observed: SeededJob; steps: Map<string, number> }): Promise<PacedLoad> {
+async function pacedCallbacks({
+  appUrl,
+  secret,
+  jobs,
+  observed,
+  steps,
+  seconds = LIVE_SETTINGS.liveSeconds,
+}: {
+  appUrl: string;
+  secret: string;
+  jobs: SeededJob[];
+  observed: SeededJob;
+  steps: Map<string, number>;
+  seconds?: number;
+}): Promise<PacedLoad> {
   const firstStep = Math.max(...steps.values());
-  const task = { appUrl, secret, jobs, observedId: observed.id, firstStep, rate: LIVE_SETTINGS.liveRate, seconds: LIVE_SETTINGS.liveSeconds };
+  const task = { appUrl, secret, jobs, observedId: observed.id, firstStep, rate: LIVE_SETTINGS.liveRate, seconds };
   const sender = spawn(path.join(ROOT, "node_modules/.bin/tsx"), ["scripts/perf/live-sender.ts", JSON.stringify(task)], { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
   let output = "";
   sender.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -161,8 +176,15 @@ export async function benchLive({ db, appUrl, secret, auth, log }: { db: pg.Pool
     await observeSteps(watched, observed);
     await sleep(2_000);
 
-    log(`live: callbacks at ${LIVE_SETTINGS.liveRate}/s for ${LIVE_SETTINGS.liveSeconds} s with ${pages.length} tabs open`);
+    // Warmed up as the callback part warms its servers: each freshly opened tab compiles its update
+    // path on its first changes, and twenty renderers doing that at once took both cores for the
+    // first seconds of the flood, which its callbacks then queued behind.
+    log(`live: warming up the ${pages.length} tabs (callbacks at ${LIVE_SETTINGS.liveRate}/s for ${WARM_UP_SECONDS} s)`);
     const steps = new Map(jobs.map((job) => [job.id, LOADED_FIRST_STEP]));
+    await pacedCallbacks({ appUrl, secret, jobs, observed, steps, seconds: WARM_UP_SECONDS });
+    await sleep(3_000);
+
+    log(`live: callbacks at ${LIVE_SETTINGS.liveRate}/s for ${LIVE_SETTINGS.liveSeconds} s with ${pages.length} tabs open`);
     const listBefore = listRequests.length;
     const allBefore = allRequests.length;
     const streamsBefore = streams.length;
