@@ -305,30 +305,6 @@ export async function appendEventAndNotify(tx: Tx, job: JobRow, event: NewEvent)
   await notifyJobChanged(tx, job);
 }
 
-/** Writes every file result of a job in one statement, however many files there are. */
-export async function upsertFiles(
-  tx: Tx,
-  jobId: string,
-  files: Array<{ reference: string; status: "success" | "failed" | "pending"; durationSeconds: number | null; errorMessage: string | null }>,
-): Promise<void> {
-  if (files.length === 0) return;
-  await tx.$executeRaw`
-    INSERT INTO job_files (id, job_id, reference, status, duration_seconds, error_message)
-    SELECT gen_random_uuid(), ${jobId}::uuid, reference, status, duration_seconds, error_message
-    FROM unnest(
-      ${files.map((file) => file.reference)}::text[],
-      ${files.map((file) => file.status)}::"FileStatus"[],
-      ${files.map((file) => file.durationSeconds)}::float8[],
-      ${files.map((file) => file.errorMessage)}::text[]
-    ) AS f(reference, status, duration_seconds, error_message)
-    ON CONFLICT (job_id, reference) DO UPDATE
-    SET status = EXCLUDED.status, duration_seconds = EXCLUDED.duration_seconds, error_message = EXCLUDED.error_message`;
-}
-
-export async function enqueueRelay(tx: Tx, relay: { jobId: string; url: string; body: Prisma.InputJsonValue }): Promise<void> {
-  await tx.callbackRelay.create({ data: relay });
-}
-
 async function notifyJobChanged(tx: Tx, job: Pick<JobRow, "id" | "upstreamJobId" | "state" | "version">): Promise<void> {
   const payload = JSON.stringify({ id: job.id, upstreamJobId: job.upstreamJobId, state: job.state, version: job.version });
   await tx.$executeRaw`SELECT pg_notify(${JOB_CHANGES_CHANNEL}, ${payload})`;
