@@ -14,7 +14,7 @@ import { percentiles, progressCallback, seedRunningJobs, sleep, type RunAuth, ty
 const numberFrom = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
 
 export const LIVE_SETTINGS = {
-  liveSamples: numberFrom("BENCH_LIVE_SAMPLES", 20),
+  liveSamples: numberFrom("BENCH_LIVE_SAMPLES", 50),
   liveTabs: numberFrom("BENCH_LIVE_TABS", 20),
   liveRate: numberFrom("BENCH_LIVE_RATE", 300),
   liveSeconds: numberFrom("BENCH_LIVE_SECONDS", 10),
