@@ -29,14 +29,6 @@ const CHANNEL_NAME = "jobdeck-job-changes";
 const RECONNECT_MS = [1_000, 2_000, 4_000, 8_000];
 /** A page change unsubscribes and the next page subscribes again: keep the stream over the gap. */
 const STOP_DELAY_MS = 1_000;
-/**
- * The leader relays changed rows at most this often; rows changed meanwhile are merged (newest per
- * job) into the next relay. The first batch after a quiet spell goes at once, so an idle change
- * costs nothing; under a flood each tab renders four times a second, as often as a person can
- * read a changing row, rather than once per batch. At ten a second, twenty tabs took a core from
- * the app on the bench's two-core machine (docs/decisions/0009).
- */
-export const RELAY_MS = 250;
 
 interface State {
   tabId: string;
@@ -53,11 +45,6 @@ interface State {
   stopTimer: ReturnType<typeof setTimeout> | undefined;
   attempt: number;
   isRunning: boolean;
-  /** Rows heard since the last relay, newest per job, and the jobs created among them. */
-  pendingJobs: Map<string, JobSummary>;
-  pendingCreated: Set<string>;
-  relayTimer: ReturnType<typeof setTimeout> | undefined;
-  lastRelayAt: number;
 }
 
 let state: State | null = null;
@@ -77,10 +64,6 @@ function tabState(): State {
     stopTimer: undefined,
     attempt: 0,
     isRunning: false,
-    pendingJobs: new Map(),
-    pendingCreated: new Set(),
-    relayTimer: undefined,
-    lastRelayAt: 0,
   };
   return state;
 }
@@ -154,7 +137,7 @@ function openSource(current: State): void {
   });
   source.addEventListener("jobs", (event: MessageEvent<string>) => {
     const data = parse<{ jobs?: JobSummary[]; created?: string[] }>(event.data);
-    if (data?.jobs) relayJobs(current, data.jobs, data.created ?? []);
+    if (data?.jobs) publish(current, { type: "jobs", jobs: data.jobs, created: data.created ?? [] });
   });
   source.addEventListener("resync", () => publish(current, { type: "resync" }));
   source.addEventListener("error", () => {
@@ -166,43 +149,6 @@ function openSource(current: State): void {
     current.reconnectTimer = setTimeout(() => openSource(current), RECONNECT_MS[Math.min(current.attempt, RECONNECT_MS.length - 1)]);
     current.attempt += 1;
   });
-}
-
-/** Whether `fresh` may replace `held`: not older (a late copy must not undo a newer one). */
-export function isNotOlder(fresh: JobSummary, held: JobSummary): boolean {
-  return Date.parse(fresh.updatedAt) >= Date.parse(held.updatedAt);
-}
-
-/** Adds `jobs` to `held` (by id), keeping the newest copy of each. */
-export function keepNewest(held: Map<string, JobSummary>, jobs: JobSummary[]): void {
-  for (const job of jobs) {
-    const current = held.get(job.id);
-    if (!current || isNotOlder(job, current)) held.set(job.id, job);
-  }
-}
-
-/**
- * Merges a batch into what waits to be relayed, and relays it when RELAY_MS have passed since the
- * last relay. Under a flood the next batch arrives well within RELAY_MS and does the relaying
- * itself, so a timer (which browsers slow down in background tabs) only carries the last one.
- */
-function relayJobs(current: State, jobs: JobSummary[], created: string[]): void {
-  keepNewest(current.pendingJobs, jobs);
-  for (const id of created) current.pendingCreated.add(id);
-  const wait = current.lastRelayAt + RELAY_MS - Date.now();
-  if (wait <= 0) flushRelay(current);
-  else current.relayTimer ??= setTimeout(() => flushRelay(current), wait);
-}
-
-function flushRelay(current: State): void {
-  clearTimeout(current.relayTimer);
-  current.relayTimer = undefined;
-  if (current.pendingJobs.size === 0) return;
-  const message: ChangeMessage = { type: "jobs", jobs: [...current.pendingJobs.values()], created: [...current.pendingCreated] };
-  current.pendingJobs.clear();
-  current.pendingCreated.clear();
-  current.lastRelayAt = Date.now();
-  publish(current, message);
 }
 
 /** The leader's news: to this tab's listeners and to every other tab. */
@@ -235,10 +181,6 @@ function stop(current: State): void {
   current.source?.close();
   current.source = null;
   clearTimeout(current.reconnectTimer);
-  clearTimeout(current.relayTimer);
-  current.relayTimer = undefined;
-  current.pendingJobs.clear();
-  current.pendingCreated.clear();
   current.releaseLock?.();
   current.releaseLock = null;
   current.lockRequest?.abort();

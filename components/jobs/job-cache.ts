@@ -3,8 +3,20 @@
 import type { QueryClient } from "@tanstack/react-query";
 import { MAX_JOB_IDS, type JobListPage, type JobListQuery, type JobSummary } from "@/lib/jobs/api-types";
 import { fetchJobsByIds } from "./api";
-import { isNotOlder } from "./change-stream";
 import { jobKeys } from "./query-keys";
+
+/** Whether `fresh` may replace `held`: not older (a late copy must not undo a newer one). */
+export function isNotOlder(fresh: JobSummary, held: JobSummary): boolean {
+  return Date.parse(fresh.updatedAt) >= Date.parse(held.updatedAt);
+}
+
+/** Adds `jobs` to `held` (by id), keeping the newest copy of each. */
+export function keepNewest(held: Map<string, JobSummary>, jobs: JobSummary[]): void {
+  for (const job of jobs) {
+    const current = held.get(job.id);
+    if (!current || isNotOlder(job, current)) held.set(job.id, job);
+  }
+}
 
 export function listedJobIds(queryClient: QueryClient): Set<string> {
   const ids = new Set<string>();
