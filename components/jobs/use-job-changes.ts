@@ -5,7 +5,8 @@ import { useEffect, useRef, useState } from "react";
 import type { JobListQuery, JobSummary } from "@/lib/jobs/api-types";
 import { fetchJobs } from "./api";
 import { subscribeToChangeStream, type ChangeStreamStatus } from "./change-stream";
-import { fetchJobsInChunks, invalidateJobQueriesNaming, keepNewest, listedJobIds, patchJobRows, refreshJobRows } from "./job-cache";
+import { createChangeApplier } from "./change-applier";
+import { fetchJobsInChunks, invalidateJobQueriesNaming, listedJobIds, patchJobRows, refreshJobRows } from "./job-cache";
 import { jobKeys } from "./query-keys";
 
 /** "live": the change stream is open. "offline": it dropped; polling until it reconnects. */
@@ -20,15 +21,6 @@ export interface JobChangesOptions {
 
 /** How often the console API is polled while the stream is down. */
 export const POLL_MS = 3_000;
-
-/**
- * Rows on screen change at most this often: under a flood a tab renders four times a second, as
- * often as a person can read a changing row, rather than once per batch. Twenty tabs rendering
- * every batch took the CPU the app's callbacks needed (docs/decisions/0009). A change to a row
- * this tab does not show is applied at once (it renders nothing), so it never delays the next
- * change to one it does.
- */
-export const RENDER_MS = 250;
 
 /**
  * Keeps cached job rows true from the browser's one change stream (components/jobs/change-stream.ts).
@@ -47,32 +39,13 @@ export function useJobChanges(options: JobChangesOptions = {}): JobChangesStatus
 
   useEffect(() => {
     let pollTimer: ReturnType<typeof setInterval> | undefined;
-    // Batches heard meanwhile are merged and applied in one render: a tab that falls behind a
-    // flood catches up in one step instead of rendering every batch in turn.
-    const pendingJobs = new Map<string, JobSummary>();
-    const pendingCreated = new Set<string>();
-    let applyTimer: ReturnType<typeof setTimeout> | undefined;
-    let applyDueAt = 0;
-    let lastShownChangeAt = 0;
-    const apply = () => {
-      applyTimer = undefined;
-      const jobs = [...pendingJobs.values()];
-      const created = [...pendingCreated];
-      pendingJobs.clear();
-      pendingCreated.clear();
-      if (showsAny(queryClient, jobs)) lastShownChangeAt = Date.now();
-      applyJobs(queryClient, { jobs, created }, optionsRef.current);
-    };
-    // Due at once, or, when a pending row is on screen, RENDER_MS after the last such change.
-    const scheduleApply = () => {
-      const dueAt = showsAny(queryClient, [...pendingJobs.values()]) ? lastShownChangeAt + RENDER_MS : 0;
-      if (applyTimer !== undefined) {
-        if (applyDueAt >= dueAt) return;
-        clearTimeout(applyTimer);
-      }
-      applyDueAt = dueAt;
-      applyTimer = setTimeout(apply, Math.max(0, dueAt - Date.now()));
-    };
+    const applier = createChangeApplier({
+      isShown: (jobs) => {
+        const listed = listedJobIds(queryClient);
+        return jobs.some((job) => listed.has(job.id));
+      },
+      apply: (batch) => applyJobs(queryClient, batch, optionsRef.current),
+    });
     const sync = () => void syncView(queryClient, optionsRef.current).catch(() => {});
     const stopPolling = () => {
       clearInterval(pollTimer);
@@ -91,24 +64,17 @@ export function useJobChanges(options: JobChangesOptions = {}): JobChangesStatus
           sync();
           break;
         case "jobs":
-          keepNewest(pendingJobs, message.jobs);
-          for (const id of message.created) pendingCreated.add(id);
-          scheduleApply();
+          applier.add(message.jobs, message.created);
           break;
       }
     });
     return () => {
       unsubscribe();
       stopPolling();
-      clearTimeout(applyTimer);
+      applier.stop();
     };
   }, [queryClient]);
   return status;
-}
-
-function showsAny(queryClient: QueryClient, jobs: JobSummary[]): boolean {
-  const listed = listedJobIds(queryClient);
-  return jobs.some((job) => listed.has(job.id));
 }
 
 function applyJobs(queryClient: QueryClient, { jobs, created }: { jobs: JobSummary[]; created: string[] }, { view, onNewJobs }: JobChangesOptions): void {
