@@ -81,8 +81,9 @@ export async function sandboxJob(upstreamJobId: string): Promise<unknown> {
   return response.json();
 }
 
-export async function withDatabase<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: databaseUrl });
+/** One connection for `work`, to the stack's database unless a test names another (tests/support/own-database.ts). */
+export async function withDatabase<T>(work: (client: pg.Client) => Promise<T>, connectionString = databaseUrl): Promise<T> {
+  const client = new pg.Client({ connectionString });
   await client.connect();
   try {
     return await work(client);

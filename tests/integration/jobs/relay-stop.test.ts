@@ -1,48 +1,24 @@
 // An instance stopped while it holds a relay's claim: two app instances of their own, one after the
 // other, on a database of their own, so that the stack's app (which claims every due relay of its
 // database) cannot take the relay first and the test knows who held it.
-import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { prepareDatabase, runPrisma } from "../../../scripts/stack";
+import { afterAll, describe, expect, it } from "vitest";
 import { startAppInstance, type AppInstance } from "../../support/instance";
+import { ownDatabase } from "../../support/own-database";
 import { startReceiver, type Receiver } from "../../support/receiver";
-import { databaseUrl, waitFor } from "../../support/stack";
+import { waitFor } from "../../support/stack";
 
 /** How long a claimed relay waits when its instance dies without giving it back (lib/jobs/relay.ts). */
 const LEASE_MS = 60_000;
 
-const ownDatabaseUrl = (() => {
-  const url = new URL(databaseUrl);
-  url.pathname = `${url.pathname}_relay_stop`;
-  return url.toString();
-})();
+const { url: ownDatabaseUrl, withDatabase: withOwnDatabase } = ownDatabase("relay_stop");
 
 const instances: AppInstance[] = [];
 const receivers: Receiver[] = [];
 
-beforeAll(async () => {
-  await prepareDatabase(ownDatabaseUrl, { fresh: true });
-  await runPrisma(["migrate", "deploy"], { ...process.env, DATABASE_URL: ownDatabaseUrl });
-}, 120_000);
-
 afterAll(async () => {
   await Promise.all(instances.map((instance) => instance.terminate()));
   await Promise.all(receivers.map((receiver) => receiver.close()));
-  const admin = new pg.Client({ connectionString: databaseUrl });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(new URL(ownDatabaseUrl).pathname.slice(1))} WITH (FORCE)`);
-  await admin.end();
 });
-
-const withOwnDatabase = async <T>(work: (db: pg.Client) => Promise<T>): Promise<T> => {
-  const db = new pg.Client({ connectionString: ownDatabaseUrl });
-  await db.connect();
-  try {
-    return await work(db);
-  } finally {
-    await db.end();
-  }
-};
 
 async function startInstance(): Promise<AppInstance> {
   const instance = await startAppInstance({ DATABASE_URL: ownDatabaseUrl });

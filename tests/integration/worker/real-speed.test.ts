@@ -5,29 +5,23 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSandbox, type Sandbox } from "@/lib/sandbox/server";
-import { prepareDatabase, runPrisma } from "../../../scripts/stack";
 import { startAppInstance, type AppInstance } from "../../support/instance";
 import { proxyPost } from "../../support/jobs";
-import { databaseUrl, sandboxToken, uniqueName, waitFor, withDatabase } from "../../support/stack";
+import { ownDatabase } from "../../support/own-database";
+import { sandboxToken, uniqueName, waitFor, withDatabase } from "../../support/stack";
 import type { RecordedRequest } from "../../support/worker";
 
 const media = (name: string) => `https://media.example.com/${name}`;
 /** What the issue asks: each job ends correct within a minute of upstream stopping. */
 const WITHIN_MS = 60_000;
 
-const ownDatabaseUrl = (() => {
-  const url = new URL(databaseUrl);
-  url.pathname = `${url.pathname}_speed1`;
-  return url.toString();
-})();
+const { url: ownDatabaseUrl, withDatabase: withOwnDatabase } = ownDatabase("speed1");
 
 let sandbox: Sandbox | undefined;
 let sandboxUrl = "";
 let instance: AppInstance | undefined;
 
 beforeAll(async () => {
-  await prepareDatabase(ownDatabaseUrl, { fresh: true });
-  await runPrisma(["migrate", "deploy"], { ...process.env, DATABASE_URL: ownDatabaseUrl });
   // The test stack's admin key works on this instance too: its stored form is copied over.
   const { rows: keys } = await withDatabase((db) => db.query("SELECT * FROM api_keys WHERE name = 'test-admin' AND revoked_at IS NULL"));
   await withOwnDatabase(async (db) => {
@@ -44,21 +38,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await instance?.terminate();
   await sandbox?.close();
-  const admin = new pg.Client({ connectionString: databaseUrl });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(new URL(ownDatabaseUrl).pathname.slice(1))} WITH (FORCE)`);
-  await admin.end();
 });
-
-const withOwnDatabase = async <T>(work: (db: pg.Client) => Promise<T>): Promise<T> => {
-  const db = new pg.Client({ connectionString: ownDatabaseUrl });
-  await db.connect();
-  try {
-    return await work(db);
-  } finally {
-    await db.end();
-  }
-};
 
 async function upstreamJob(id: string) {
   const response = await fetch(`${sandboxUrl}/jobs/${id}`, { headers: { authorization: `Bearer ${sandboxToken}` } });
