@@ -1,32 +1,21 @@
 // First run: an instance on a database with nobody in it offers to create the admin, makes exactly
 // one however many first-run forms arrive at once, and closes the offer for good afterwards.
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { prepareDatabase, runPrisma } from "../../../scripts/stack";
 import { startAppInstance, type AppInstance } from "../../support/instance";
-import { appFetch, databaseUrl } from "../../support/stack";
+import { ownDatabase } from "../../support/own-database";
+import { appFetch } from "../../support/stack";
 
-const ownDatabaseUrl = (() => {
-  const url = new URL(databaseUrl);
-  url.pathname = `${url.pathname}_first_run`;
-  return url.toString();
-})();
+const { url: ownDatabaseUrl, withDatabase: withOwnDatabase } = ownDatabase("first_run");
 
 let instance: AppInstance | undefined;
 
 beforeAll(async () => {
-  await prepareDatabase(ownDatabaseUrl, { fresh: true });
-  await runPrisma(["migrate", "deploy"], { ...process.env, DATABASE_URL: ownDatabaseUrl });
   // No JOBDECK_DEMO_ADMIN: this is a deployment's first start, not the sandbox quick start.
   instance = await startAppInstance({ DATABASE_URL: ownDatabaseUrl, JOBDECK_WORKER: "off" });
 }, 120_000);
 
 afterAll(async () => {
   await instance?.terminate();
-  const admin = new pg.Client({ connectionString: databaseUrl });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(new URL(ownDatabaseUrl).pathname.slice(1))} WITH (FORCE)`);
-  await admin.end();
 });
 
 const onInstance = (path: string, init: RequestInit = {}) => appFetch(path, { redirect: "manual", ...init }, { as: "anonymous", instanceUrl: instance!.url });
@@ -45,10 +34,7 @@ describe("first run", () => {
     const made = (await answers.find((answer) => answer.status === 201)!.json()) as { email: string; role: string };
     expect(made.role).toBe("admin");
 
-    const db = new pg.Client({ connectionString: ownDatabaseUrl });
-    await db.connect();
-    const { rows } = await db.query<{ email: string; role: string }>("SELECT email, role::text AS role FROM users");
-    await db.end();
+    const { rows } = await withOwnDatabase((db) => db.query<{ email: string; role: string }>("SELECT email, role::text AS role FROM users"));
     expect(rows).toEqual([{ email: made.email, role: "admin" }]);
 
     const signedIn = await onInstance("/api/auth/sign-in/email", {
