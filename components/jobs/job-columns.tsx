@@ -6,6 +6,7 @@ import type { JobSummary } from "@/lib/jobs/api-types";
 import { canRequestCancel, isTerminal } from "@/lib/jobs/state-machine";
 import { Button } from "@/components/ui/button";
 import { ProgressBar } from "@/components/ui/progress-bar";
+import { useClock } from "@/components/ui/use-clock";
 import { jobLabel } from "./cancel-jobs-dialog";
 import { formatDate, formatDateTime, formatDuration, recordExpiresAt } from "./format";
 import { JobOutcomeBadge, StateBadge } from "./job-state-badge";
@@ -17,9 +18,8 @@ import { JOB_TYPE_LABELS } from "./search-params";
  */
 export interface JobTableContext {
   retentionDays: number;
-  /** False on the server and while hydrating: times in UTC, no running clock. */
+  /** False on the server and while hydrating: times in UTC. */
   isHydrated: boolean;
-  now: number;
   onCancel: (job: JobSummary) => void;
   /** Whether the viewer may cancel this job (lib/auth/permissions.ts); the server decides again. */
   mayCancel: (job: JobSummary) => boolean;
@@ -163,7 +163,11 @@ export const jobColumns = [
   column.display({
     id: "duration",
     header: "Duration",
-    cell: ({ row: { original: job }, table }) => <span className="whitespace-nowrap tabular-nums">{duration(job, contextOf(table))}</span>,
+    cell: ({ row: { original: job } }) => (
+      <span className="whitespace-nowrap tabular-nums">
+        {isTerminal(job.state) ? formatDuration(Date.parse(job.upstreamStoppedAt ?? job.updatedAt) - startOf(job)) : <RunningTime since={startOf(job)} />}
+      </span>
+    ),
   }),
   column.display({
     id: "actions",
@@ -195,9 +199,15 @@ function progressWord(job: JobSummary): string {
   return "—";
 }
 
-function duration(job: JobSummary, { isHydrated, now }: JobTableContext): string {
-  const start = Date.parse(job.upstreamCreatedAt ?? job.createdAt);
-  if (isTerminal(job.state)) return formatDuration(Date.parse(job.upstreamStoppedAt ?? job.updatedAt) - start);
-  // A running clock only in the browser: the server's HTML would be stale the moment it is sent.
-  return isHydrated ? `${formatDuration(now - start)} so far` : "running";
+function startOf(job: JobSummary): number {
+  return Date.parse(job.upstreamCreatedAt ?? job.createdAt);
+}
+
+/**
+ * A running job's time so far, the only part of a row that reads the clock: a tick renders these
+ * and not the rows. Only in the browser: the server's HTML would be stale the moment it is sent.
+ */
+function RunningTime({ since }: { since: number }) {
+  const now = useClock();
+  return now === null ? "running" : `${formatDuration(now - since)} so far`;
 }

@@ -3,9 +3,8 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { flexRender, getCoreRowModel, useReactTable, type Row, type RowSelectionState } from "@tanstack/react-table";
 import { useQueryStates } from "nuqs";
-import { memo, useEffect, useRef, useState, type ReactNode } from "react";
+import { memo, useRef, useState, type ReactNode } from "react";
 import type { JobSummary } from "@/lib/jobs/api-types";
-import { isTerminal } from "@/lib/jobs/state-machine";
 import { Button } from "@/components/ui/button";
 import { useHydrated } from "@/components/ui/use-hydrated";
 import { fetchJobs } from "./api";
@@ -55,10 +54,9 @@ export function JobsTable({ retentionDays }: { retentionDays: number }) {
   const [cancelling, setCancelling] = useState<JobSummary[]>([]);
   const [rowSelection, setRowSelection] = useState<RowSelectionState>({});
   const isHydrated = useHydrated();
-  const now = useNow(isHydrated && rows.some((job) => !isTerminal(job.state)));
   const { can, canCancel } = useViewer();
   const mayBulkCancel = can("jobs:cancel-any");
-  const meta: JobTableContext = { retentionDays, isHydrated, now, onCancel: (job) => setCancelling([job]), mayCancel: canCancel };
+  const meta: JobTableContext = { retentionDays, isHydrated, onCancel: (job) => setCancelling([job]), mayCancel: canCancel };
   const table = useReactTable({
     data: rows,
     columns: jobColumns,
@@ -156,7 +154,6 @@ export function JobsTable({ retentionDays }: { retentionDays: number }) {
                   job={row.original}
                   isSelected={row.getIsSelected()}
                   canSelect={row.getCanSelect()}
-                  now={isTerminal(row.original.state) ? 0 : now}
                   isHydrated={isHydrated}
                   mayCancel={canCancel}
                 />
@@ -230,8 +227,6 @@ interface JobRowProps {
   job: JobSummary;
   isSelected: boolean;
   canSelect: boolean;
-  /** The ticking clock, for rows still running (0 for ended ones, which show no running time). */
-  now: number;
   isHydrated: boolean;
   mayCancel: JobTableContext["mayCancel"];
 }
@@ -256,7 +251,6 @@ const JobRow = memo(
     previous.job === next.job &&
     previous.isSelected === next.isSelected &&
     previous.canSelect === next.canSelect &&
-    previous.now === next.now &&
     previous.isHydrated === next.isHydrated &&
     previous.mayCancel === next.mayCancel,
 );
@@ -269,15 +263,4 @@ function MessageRow({ colSpan, children }: { colSpan: number; children: ReactNod
       </td>
     </tr>
   );
-}
-
-/** The current time, ticking each second while `isTicking` (a running job's duration). */
-function useNow(isTicking: boolean): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    if (!isTicking) return;
-    const timer = setInterval(() => setNow(Date.now()), 1_000);
-    return () => clearInterval(timer);
-  }, [isTicking]);
-  return now;
 }
