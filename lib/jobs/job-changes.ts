@@ -32,10 +32,12 @@ interface Hub {
 /** Notifications this close together are read in one statement (a burst of callbacks is one read). */
 export const COALESCE_MS = 10;
 /**
- * Under a flood, reads start at most this often: each costs the instance CPU that callbacks need,
- * and a browser tab would not render more often anyway (components/jobs/change-stream.ts).
+ * Under a flood, reads start at most this often, as often as a tab shows changed rows (RENDER_MS in
+ * components/jobs/change-applier.ts): each read costs the instance CPU that callbacks need, and
+ * each batch costs every open tab a message to take in, which a tab would only hold until its next
+ * render anyway. A lone change is still read after COALESCE_MS.
  */
-export const MIN_READ_INTERVAL_MS = 50;
+export const MIN_READ_INTERVAL_MS = 250;
 const globalForChanges = globalThis as typeof globalThis & { jobdeckJobChangeHub?: Hub };
 
 function hub(): Hub {
