@@ -25,7 +25,7 @@ export const POLL_MS = 3_000;
 /**
  * Keeps cached job rows true from the browser's one change stream (components/jobs/change-stream.ts).
  * The stream carries the changed rows themselves: they replace cached rows in place, with no
- * request. A job created while the page is open is reported through `onNewJobs` if it matches the
+ * request (held while the tab is hidden, components/jobs/change-applier.ts). A job created while the page is open is reported through `onNewJobs` if it matches the
  * view (one request by id with the view's filters). On `ready`/`resync` what is shown is read again
  * once; while the stream is down the console API is polled until it is back.
  */
@@ -39,14 +39,20 @@ export function useJobChanges(options: JobChangesOptions = {}): JobChangesStatus
 
   useEffect(() => {
     let pollTimer: ReturnType<typeof setInterval> | undefined;
+    const sync = () => void syncView(queryClient, optionsRef.current).catch(() => {});
     const applier = createChangeApplier({
       isShown: (jobs) => {
         const listed = listedJobIds(queryClient);
         return jobs.some((job) => listed.has(job.id));
       },
+      isHidden: () => document.visibilityState === "hidden",
       apply: (batch) => applyJobs(queryClient, batch, optionsRef.current),
+      onOverflow: sync,
     });
-    const sync = () => void syncView(queryClient, optionsRef.current).catch(() => {});
+    const onVisibilityChange = () => {
+      if (document.visibilityState === "visible") applier.resume();
+    };
+    document.addEventListener("visibilitychange", onVisibilityChange);
     const stopPolling = () => {
       clearInterval(pollTimer);
       pollTimer = undefined;
@@ -71,6 +77,7 @@ export function useJobChanges(options: JobChangesOptions = {}): JobChangesStatus
     return () => {
       unsubscribe();
       stopPolling();
+      document.removeEventListener("visibilitychange", onVisibilityChange);
       applier.stop();
     };
   }, [queryClient]);

@@ -144,6 +144,40 @@ test("eight tabs share one change stream, and closing the leader's tab hands it 
   await request.post(`/api/jobs/${localId}/cancel`, { data: {} });
 });
 
+test("a hidden tab leaves its rows alone while it hears changes, and shows the newest the moment it is shown", async ({ context, request }) => {
+  const tag = uniqueTag("e2e-hidden");
+  const upstreamJobId = await submitImport(request, `${tag} #stall`, { "long.mp4": "https://media.example.com/long.mp4" });
+  // Playwright shows every page; this one is told it is hidden, as a background tab or a minimized window is.
+  const hidden = await context.newPage();
+  await hidden.addInitScript(() => {
+    let visibility: DocumentVisibilityState = "visible";
+    Object.defineProperty(Document.prototype, "visibilityState", { configurable: true, get: () => visibility });
+    Object.defineProperty(Document.prototype, "hidden", { configurable: true, get: () => visibility === "hidden" });
+    (window as unknown as { setVisibility: (next: DocumentVisibilityState) => void }).setVisibility = (next) => {
+      visibility = next;
+      document.dispatchEvent(new Event("visibilitychange"));
+    };
+  });
+  const setVisibility = (next: DocumentVisibilityState) => hidden.evaluate((state) => (window as unknown as { setVisibility: (next: DocumentVisibilityState) => void }).setVisibility(state), next);
+  // Opened first, the hidden tab leads: it hears each change before it relays it to the shown tab.
+  await openLive(hidden, `/jobs?q=${tag}`);
+  const shown = await context.newPage();
+  await openLive(shown, `/jobs?q=${tag}`);
+  const hiddenRow = rowOf(hidden, tag);
+  await expect(hiddenRow).toHaveAttribute("data-state", ACTIVE);
+  const localId = (await hiddenRow.getAttribute("data-job-id"))!;
+
+  await setVisibility("hidden");
+  await sendProgress(request, localId, upstreamJobId, 40, 1);
+  await sendProgress(request, localId, upstreamJobId, 60, 2);
+  await expect(rowOf(shown, tag).getByRole("progressbar", { name: "Importing media" })).toHaveAttribute("aria-valuenow", "60");
+  await expect(hiddenRow.getByRole("progressbar")).toHaveCount(0);
+
+  await setVisibility("visible");
+  await expect(hiddenRow.getByRole("progressbar", { name: "Importing media" })).toHaveAttribute("aria-valuenow", "60");
+  await request.post(`/api/jobs/${localId}/cancel`, { data: {} });
+});
+
 test("a stalled job is cancelled from its row with a reason, shows cancelled, and the reason is in its timeline", async ({ page, request }, testInfo) => {
   const tag = uniqueTag("e2e-cancel");
   await submitImport(request, `${tag} #stall`, { "long.mp4": "https://media.example.com/long.mp4" });
