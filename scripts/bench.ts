@@ -98,11 +98,16 @@ runMain(async () => {
       log(`seeded in ${seed.seconds} s`);
       rows.push(...(await benchList({ db, appUrl, auth })));
     }
-    if (parts.has("live")) rows.push(...(await benchLive({ db, appUrl, secret, auth, log })));
+    const pending: BenchResults["pending"] = [];
+    if (parts.has("live")) {
+      const live = await benchLive({ db, appUrl, secret, auth, log });
+      rows.push(...live.rows);
+      pending.push(...live.pending);
+    }
     if (parts.has("economy")) rows.push(...(await benchEconomy({ db, appUrl, auth, sandbox: { url: stack.env.DESCRIPT_API_URL!, token: stack.config.sandbox.token } })));
     if (parts.has("sweep")) rows.push(...(await benchSweep({ db, appUrl, secret, env: stack.env })));
     const { rows: version } = await db.query<{ server_version: string }>("SHOW server_version");
-    const results: BenchResults = { generatedAt: new Date().toISOString(), machine: machine(version[0]!.server_version), settings: SETTINGS, seed, rows, pending: [] };
+    const results: BenchResults = { generatedAt: new Date().toISOString(), machine: machine(version[0]!.server_version), settings: SETTINGS, seed, rows, pending };
     // A run of some parts only is written beside the full results, never over them or the README's table.
     const partial = parts.size < PARTS.length ? [...parts].join("-") : undefined;
     const written = writeResults(results, { partial });
