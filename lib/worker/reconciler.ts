@@ -53,14 +53,16 @@ export async function reconcileJob(job: ClaimedJob, context: ReconcileContext): 
 
 /** A poll ended the job and no callback ever came: webhook silence, for ops to see. */
 async function noteIfEndedSilently(jobId: string): Promise<void> {
-  await withLockedJob(jobId, async (tx, job) => {
-    if (!isTerminal(job.state)) return;
+  const hasEnded = await withLockedJob(jobId, async (tx, job) => {
+    // A poll that brought a running job's progress is no silence: Descript calls back only at the end.
+    if (!isTerminal(job.state)) return false;
     await appendEvent(tx, jobId, {
       kind: "reconciled",
       message: "ended as found by polling: no callback from Descript arrived (is PUBLIC_BASE_URL reachable from Descript?)",
     });
+    return true;
   });
-  await markCallbackMissed(jobId);
+  if (hasEnded) await markCallbackMissed(jobId);
 }
 
 /**

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import type { JobListPage } from "@/lib/jobs/api-types";
 import { proxyPost, submitImport } from "../../support/jobs";
-import { appFetch, consoleApi, sandboxControl, sandboxJob, sandboxToken, sandboxUrl, uniqueName, withDatabase } from "../../support/stack";
+import { appFetch, consoleApi, sandboxControl, sandboxJob, sandboxToken, sandboxUrl, uniqueName, waitFor, withDatabase } from "../../support/stack";
 import { eventMessages, jobRow, sandboxRequests, waitForRow } from "../../support/worker";
 
 const media = (name: string) => `https://media.example.com/${name}`;
@@ -18,6 +18,23 @@ describe("the reconciler", () => {
     expect((await eventMessages(localId, "reconciled")).join()).toContain("no callback");
     const status = await consoleApi<{ webhookSilence: { missedLastHour: number; lastMissedJobId: string | null } }>("/api/status");
     expect(status.body.webhookSilence.missedLastHour).toBeGreaterThanOrEqual(1);
+  }, 120_000);
+
+  it("does not count a job that is still running as webhook silence when a poll brings its progress", async () => {
+    // #stall: upstream keeps it running, and Descript calls back only when a job stops.
+    const { localId } = await submitImport(uniqueName("still running #stall"), { "a.mp4": media("a.mp4") });
+    const polls = (verdict?: string) =>
+      withDatabase(async (db) =>
+        (await db.query<{ count: number }>("SELECT count(*)::int AS count FROM job_events WHERE job_id = $1 AND kind = 'poll_result' AND ($2::text IS NULL OR verdict::text = $2)", [localId, verdict ?? null])).rows[0]!.count,
+      );
+    await waitFor(async () => ((await polls("applied")) > 0 ? true : undefined), { what: "a poll to apply the running job's progress", timeoutMs: 60_000 });
+    // One more poll: the reconciler has then finished with the one that applied.
+    const seen = await polls();
+    await waitFor(async () => ((await polls()) > seen ? true : undefined), { what: "the next poll", timeoutMs: 60_000 });
+    const row = await jobRow(localId);
+    expect(row.state).toBe("running");
+    expect(row.callback_missed_at).toBeNull();
+    expect(await eventMessages(localId, "reconciled")).toEqual([]);
   }, 120_000);
 
   it("adopts a job whose create answer was lost, found through upstream's job list", async () => {
