@@ -42,9 +42,14 @@ server.listen(port, hostname);
 
 // Stops taking requests and the instance's background work (lib/server/start.ts), lets requests in
 // flight finish for a while, then exits as Next's own server does (128 + the signal's number), so
-// the launcher sees a signal's end. Open change streams end on the signal by themselves.
+// the launcher sees a signal's end. Open change streams end on the signal by themselves. Once: a
+// second signal (SIGTERM, then Ctrl-C) waits for the stop under way; starting another would find
+// the server closed and the background stopping, and exit before the first stop's grace was over.
+let isStopping = false;
 for (const [signal, code] of [["SIGTERM", 143], ["SIGINT", 130]]) {
-  process.once(signal, () => {
+  process.on(signal, () => {
+    if (isStopping) return;
+    isStopping = true;
     const drained = new Promise((resolve) => server.close(resolve));
     server.closeIdleConnections();
     const stopBackgroundWork = globalThis[BACKGROUND_STOP_KEY];

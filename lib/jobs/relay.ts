@@ -37,7 +37,8 @@ interface RelayWorker {
   /** The claim under way, if any: its relays become deliveries when it answers. */
   claiming: Promise<void> | null;
   again: boolean;
-  isStopping: boolean;
+  /** The stop under way: a second call (a second signal) waits for it rather than cutting its grace short. */
+  stopping: Promise<void> | null;
   /** Aborted when a stopping instance's grace is over: what is still being sent is cut off. */
   cutOff: AbortController;
   /** Deliveries the stop cut off and gave back, for its log line. */
@@ -65,7 +66,7 @@ export function startRelayWorker(): void {
     inFlight: new Set(),
     claiming: null,
     again: false,
-    isStopping: false,
+    stopping: null,
     cutOff: new AbortController(),
     released: 0,
   };
@@ -76,10 +77,14 @@ export function startRelayWorker(): void {
  * gives their claims back, due at once for another instance. A relay cut off after its request
  * went out may reach the client twice, as after any lost answer; none is lost.
  */
-export async function stopRelayWorker(): Promise<void> {
+export function stopRelayWorker(): Promise<void> {
   const worker = globalForRelay.jobdeckRelayWorker;
-  if (!worker || worker.isStopping) return;
-  worker.isStopping = true;
+  if (!worker) return Promise.resolve();
+  worker.stopping ??= stop(worker);
+  return worker.stopping;
+}
+
+async function stop(worker: RelayWorker): Promise<void> {
   clearInterval(worker.timer);
   const inFlightAtStop = worker.inFlight.size;
   // A claim under way is waited for too: the relays it took are this instance's to deliver or release.
@@ -106,7 +111,7 @@ export async function deliverDueRelays(): Promise<number> {
 /** Claims due relays into the free slots and starts each at once; one claim at a time. */
 export function kickRelayWorker(): void {
   const worker = globalForRelay.jobdeckRelayWorker;
-  if (!worker || worker.isStopping) return;
+  if (!worker || worker.stopping) return;
   const free = MAX_IN_FLIGHT - worker.inFlight.size;
   if (worker.claiming || free <= 0) {
     worker.again = true;

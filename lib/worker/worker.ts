@@ -41,6 +41,7 @@ function createWorker(): Worker {
   const inFlight = new Map<string, Promise<void>>();
   let finished = 0;
   let isStopping = false;
+  let stopping: Promise<{ finished: number; released: number }> | null = null;
   let timer: NodeJS.Timeout | null = null;
   let sweeping: Promise<unknown> | null = null;
   let typical: { at: number; seconds: Record<string, number> } = { at: 0, seconds: {} };
@@ -109,17 +110,21 @@ function createWorker(): Worker {
 
   return {
     id,
-    async stop() {
-      isStopping = true;
-      if (timer) clearTimeout(timer);
-      const holding = inFlight.size;
-      let graceTimer: NodeJS.Timeout | undefined;
-      const graceOver = new Promise<void>((resolve) => (graceTimer = setTimeout(resolve, STOP_GRACE_MS)));
-      await Promise.race([Promise.allSettled([...inFlight.values(), ...(sweeping ? [sweeping] : [])]), graceOver]);
-      clearTimeout(graceTimer);
-      const released = await releaseAllClaims(id);
-      logEvent("info", "worker_stopped", { workerId: id, inFlightAtStop: holding, finished, released });
-      return { finished, released };
+    // Once: a second call (a second signal) waits for the stop under way rather than starting another.
+    stop() {
+      stopping ??= (async () => {
+        isStopping = true;
+        if (timer) clearTimeout(timer);
+        const holding = inFlight.size;
+        let graceTimer: NodeJS.Timeout | undefined;
+        const graceOver = new Promise<void>((resolve) => (graceTimer = setTimeout(resolve, STOP_GRACE_MS)));
+        await Promise.race([Promise.allSettled([...inFlight.values(), ...(sweeping ? [sweeping] : [])]), graceOver]);
+        clearTimeout(graceTimer);
+        const released = await releaseAllClaims(id);
+        logEvent("info", "worker_stopped", { workerId: id, inFlightAtStop: holding, finished, released });
+        return { finished, released };
+      })();
+      return stopping;
     },
   };
 }
