@@ -25,9 +25,10 @@ export const POLL_MS = 3_000;
 /**
  * Keeps cached job rows true from the browser's one change stream (components/jobs/change-stream.ts).
  * The stream carries the changed rows themselves: they replace cached rows in place, with no
- * request (held while the tab is hidden, components/jobs/change-applier.ts). A job created while the page is open is reported through `onNewJobs` if it matches the
- * view (one request by id with the view's filters). On `ready`/`resync` what is shown is read again
- * once; while the stream is down the console API is polled until it is back.
+ * request, paced and held while the tab is hidden (components/jobs/change-applier.ts). A job
+ * created while the page is open is reported through `onNewJobs` if it matches the view (one
+ * request by id with the view's filters). On `ready`/`resync` what is shown is read again once;
+ * while the stream is down the console API is polled until it is back.
  */
 export function useJobChanges(options: JobChangesOptions = {}): JobChangesStatus {
   const queryClient = useQueryClient();
