@@ -1,6 +1,7 @@
-// Shortcuts for the job-core tests: submit through the proxy, read through the console API.
+// Shortcuts for the job-core tests: submit through the proxy, call back as Descript, read through the console API.
 import type { JobDetail } from "@/lib/jobs/api-types";
-import { appFetch, consoleApi, waitFor, withDatabase, type As } from "./stack";
+import { signCallbackToken } from "@/lib/jobs/callback-token";
+import { appFetch, appUrl, callbackSecret, consoleApi, waitFor, withDatabase, type As } from "./stack";
 
 /** `instanceUrl`: another app instance than the stack's (tests/support/instance.ts). */
 export async function proxyPost(path: string, body: unknown, options?: { as?: As; instanceUrl?: string }): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
@@ -11,6 +12,26 @@ export async function proxyPost(path: string, body: unknown, options?: { as?: As
   );
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : {}, headers: response.headers };
+}
+
+const callbackPath = (token: string) => `/api/callbacks/descript/${token}`;
+
+/** The callback URL Jobdeck hands Descript for a job; `secret` other than the stack's makes a forged one. */
+export function callbackUrl(localId: string, secret = callbackSecret): string {
+  return `${appUrl}${callbackPath(signCallbackToken(localId, secret))}`;
+}
+
+/**
+ * Posts a callback for a job as Descript would. A string body is sent as it is, so a test can send
+ * what JSON.stringify never makes; `token` replaces the signed one, to post to a forged URL.
+ */
+export async function postCallback(localId: string, body: unknown, { token = signCallbackToken(localId, callbackSecret) }: { token?: string } = {}): Promise<{ status: number; body: Record<string, unknown> | null }> {
+  const response = await appFetch(
+    callbackPath(token),
+    { method: "POST", headers: { "content-type": "application/json" }, body: typeof body === "string" ? body : JSON.stringify(body) },
+    { as: "anonymous" },
+  );
+  return { status: response.status, body: await response.json().catch(() => null) };
 }
 
 export async function submitImport(projectName: string, media: Record<string, string>, extra: Record<string, unknown> = {}) {

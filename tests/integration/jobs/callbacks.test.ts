@@ -1,18 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { signCallbackToken } from "@/lib/jobs/callback-token";
-import { callbackEvents, getDetail, submitImport, waitForDetail } from "../../support/jobs";
-import { appUrl, callbackSecret, uniqueName, waitFor, withDatabase } from "../../support/stack";
+import { callbackEvents, callbackUrl, getDetail, postCallback, submitImport, waitForDetail } from "../../support/jobs";
+import { uniqueName, waitFor, withDatabase } from "../../support/stack";
 
 const media = (name: string) => `https://media.example.com/${name}`;
-
-async function postCallback(token: string, body: unknown, contentType = "application/json") {
-  const response = await fetch(`${appUrl}/api/callbacks/descript/${token}`, {
-    method: "POST",
-    headers: { "content-type": contentType },
-    body: typeof body === "string" ? body : JSON.stringify(body),
-  });
-  return { status: response.status, body: await response.json().catch(() => null) };
-}
 
 async function rowSnapshot(localId: string) {
   return withDatabase(async (db) => {
@@ -77,7 +68,7 @@ describe("callbacks from Descript", () => {
     };
     const wrongSecret = signCallbackToken(localId, "x".repeat(40));
     for (const token of [wrongSecret, `${localId}.`, localId, "garbage", `${localId}.${"A".repeat(43)}`]) {
-      const answer = await postCallback(token, forgedBody);
+      const answer = await postCallback(localId, forgedBody, { token });
       expect(answer.status).toBe(401);
       expect(answer.body).toMatchObject({ code: "unauthorized", status: 401 });
     }
@@ -87,10 +78,9 @@ describe("callbacks from Descript", () => {
 
   it("answer 2xx rejected to a malformed or non-job body, so it is not retried, keeping the job as it was", async () => {
     const { localId, upstreamJobId } = await submitImport(uniqueName("malformed #stall"), { "a.mp4": media("a.mp4") });
-    const token = signCallbackToken(localId, callbackSecret);
     const before = await rowSnapshot(localId);
     for (const body of ["{not json", "", JSON.stringify({ hello: "world" }), JSON.stringify({ job_id: upstreamJobId, job_state: "exploded" })]) {
-      const answer = await postCallback(token, body);
+      const answer = await postCallback(localId, body);
       expect(answer).toEqual({ status: 200, body: { received: true, verdict: "rejected" } });
     }
     expect(await rowSnapshot(localId)).toEqual(before);
@@ -101,7 +91,7 @@ describe("callbacks from Descript", () => {
   it("answer 413 to a body over 8 MiB", async () => {
     const { localId } = await submitImport(uniqueName("large #stall"), { "a.mp4": media("a.mp4") });
     const before = await rowSnapshot(localId);
-    const answer = await postCallback(signCallbackToken(localId, callbackSecret), JSON.stringify({ padding: "x".repeat(8 * 1024 * 1024 + 10) }));
+    const answer = await postCallback(localId, JSON.stringify({ padding: "x".repeat(8 * 1024 * 1024 + 10) }));
     expect(answer.status).toBe(413);
     expect(await rowSnapshot(localId)).toEqual(before);
   });
@@ -109,7 +99,7 @@ describe("callbacks from Descript", () => {
   it("reject a callback that names another job", async () => {
     const { localId } = await submitImport(uniqueName("mismatch #stall"), { "a.mp4": media("a.mp4") });
     const before = await rowSnapshot(localId);
-    const answer = await postCallback(signCallbackToken(localId, callbackSecret), {
+    const answer = await postCallback(localId, {
       job_id: "project-media-import-00000000-0000-4000-8000-000000000000",
       job_type: "import/project_media",
       job_state: "stopped",
@@ -125,7 +115,7 @@ describe("callbacks from Descript", () => {
     const { localId, upstreamJobId } = await submitImport(uniqueName("late"), { "a.mp4": media("a.mp4") });
     await waitForDetail(localId, (job) => job.state === "stopped", "the import to stop");
     const before = await rowSnapshot(localId);
-    const answer = await postCallback(signCallbackToken(localId, callbackSecret), {
+    const answer = await postCallback(localId, {
       job_id: upstreamJobId,
       job_type: "import/project_media",
       job_state: "running",
@@ -171,8 +161,8 @@ describe("callbacks from Descript", () => {
       ];
     };
     const [inOrder, reversed] = jobs as [(typeof jobs)[0], (typeof jobs)[0]];
-    for (const delivery of deliveriesFor(inOrder.upstreamJobId)) await postCallback(signCallbackToken(inOrder.localId, callbackSecret), delivery);
-    for (const delivery of deliveriesFor(reversed.upstreamJobId).reverse()) await postCallback(signCallbackToken(reversed.localId, callbackSecret), delivery);
+    for (const delivery of deliveriesFor(inOrder.upstreamJobId)) await postCallback(inOrder.localId, delivery);
+    for (const delivery of deliveriesFor(reversed.upstreamJobId).reverse()) await postCallback(reversed.localId, delivery);
     const comparable = (localId: string) =>
       withDatabase(async (db) => {
         const job = await db.query(
@@ -192,11 +182,10 @@ describe("callbacks from Descript", () => {
     // Each delivery is read, decided and written only if the row is unchanged; one that loses the
     // race is decided again under the row lock. Without that, an older report written last would win.
     const { localId, upstreamJobId } = await submitImport(uniqueName("race #drop"), { "a.mp4": media("a.mp4") });
-    const token = signCallbackToken(localId, callbackSecret);
     const steps = Array.from({ length: 40 }, (_, index) => index + 1);
     const answers = await Promise.all(
       steps.map((step) =>
-        postCallback(token, {
+        postCallback(localId, {
           job_id: upstreamJobId,
           job_type: "import/project_media",
           job_state: "running",
@@ -219,7 +208,7 @@ describe("callbacks from Descript", () => {
 
   it("are answered by the node:http listener in front of Next, while other methods on the path stay Next's", async () => {
     // Next marks each of its answers with its router's Vary header; the listener's answers do not carry it.
-    const path = `${appUrl}/api/callbacks/descript/${signCallbackToken(crypto.randomUUID(), "y".repeat(40))}`;
+    const path = callbackUrl(crypto.randomUUID(), "y".repeat(40));
     const listened = await fetch(path, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
     expect(listened.status).toBe(401);
     expect(listened.headers.get("vary") ?? "").not.toMatch(/rsc/);

@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { JobListPage, JobSummary } from "@/lib/jobs/api-types";
-import { signCallbackToken } from "@/lib/jobs/callback-token";
-import { submitImport } from "../../support/jobs";
-import { appFetch, appUrl, callbackSecret, uniqueName } from "../../support/stack";
+import { postCallback, submitImport } from "../../support/jobs";
+import { appFetch, uniqueName } from "../../support/stack";
 
 interface StreamEvent {
   event: string;
@@ -105,16 +104,12 @@ describe("GET /api/jobs/changes", () => {
     try {
       const stream = eventStream(response);
       await stream.until((events) => events.some((event) => event.event === "ready"));
-      const callback = await fetch(`${appUrl}/api/callbacks/descript/${signCallbackToken(localId, callbackSecret)}`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({
-          job_id: upstreamJobId,
-          job_type: "import/project_media",
-          job_state: "running",
-          created_at: new Date().toISOString(),
-          progress: { label: "Importing media", percent: 42, last_update_at: new Date(Date.now() + 60_000).toISOString() },
-        }),
+      const callback = await postCallback(localId, {
+        job_id: upstreamJobId,
+        job_type: "import/project_media",
+        job_state: "running",
+        created_at: new Date().toISOString(),
+        progress: { label: "Importing media", percent: 42, last_update_at: new Date(Date.now() + 60_000).toISOString() },
       });
       expect(callback.status).toBe(200);
       const events = await stream.until((seen) => rowsOf(seen, localId).some((job) => job.progress?.percent === 42));

@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { JobDetail } from "@/lib/jobs/api-types";
-import { signCallbackToken } from "@/lib/jobs/callback-token";
-import { getDetail, submitImport, waitForDetail } from "../../support/jobs";
-import { appUrl, callbackSecret, consoleApi, sandboxControl, sandboxJob, uniqueName, waitFor, withDatabase } from "../../support/stack";
+import { getDetail, postCallback, submitImport, waitForDetail } from "../../support/jobs";
+import { consoleApi, sandboxControl, sandboxJob, uniqueName, waitFor, withDatabase } from "../../support/stack";
 
 interface Delivery {
   status?: number;
@@ -46,11 +45,7 @@ describe("when things go wrong", () => {
       });
     }
     // The same delivery, retried once the database is back, is applied in full.
-    const retried = await fetch(`${appUrl}/api/callbacks/descript/${signCallbackToken(localId, callbackSecret)}`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(await sandboxJob(upstreamJobId)),
-    });
+    const retried = await postCallback(localId, await sandboxJob(upstreamJobId));
     expect(retried.status).toBe(200);
     const settled = await getDetail(localId);
     expect(settled.state).toBe("stopped");

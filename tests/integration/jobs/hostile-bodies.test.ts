@@ -4,19 +4,9 @@ import crypto from "node:crypto";
 import http from "node:http";
 import { describe, expect, it } from "vitest";
 import type { JobDetail, JobEventPage } from "@/lib/jobs/api-types";
-import { signCallbackToken } from "@/lib/jobs/callback-token";
 import { MAX_EVENTS_PER_JOB } from "@/lib/jobs/repository";
-import { getDetail, proxyPost, submitImport, waitForDetail } from "../../support/jobs";
-import { appUrl, callbackSecret, consoleApi, sandboxJob, uniqueName, withDatabase } from "../../support/stack";
-
-async function postCallback(localId: string, bodyText: string) {
-  const response = await fetch(`${appUrl}/api/callbacks/descript/${signCallbackToken(localId, callbackSecret)}`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: bodyText,
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
+import { callbackUrl, getDetail, postCallback, proxyPost, submitImport, waitForDetail } from "../../support/jobs";
+import { consoleApi, sandboxJob, uniqueName, withDatabase } from "../../support/stack";
 
 async function finishedImport(label: string) {
   const job = await submitImport(uniqueName(label), { "a.mp4": "https://media.example.com/a.mp4" });
@@ -144,14 +134,14 @@ function trickle(target: URL): { status: Promise<number>; sent: () => number } {
 describe("slow bodies", () => {
   it("a trickled callback body is cut within the configured timeout, while it is still trickling", async () => {
     const { localId } = await submitImport(uniqueName("trickle #stall"), { "a.mp4": "https://media.example.com/a.mp4" });
-    const slow = trickle(new URL(`${appUrl}/api/callbacks/descript/${signCallbackToken(localId, callbackSecret)}`));
+    const slow = trickle(new URL(callbackUrl(localId)));
     expect(await slow.status).toBe(408);
     expect(slow.sent()).toBeLessThan(100_000);
   });
 
   it("holds only a bounded number of unfinished bodies: past it, a body is answered 503 at once, and the slots come back", async () => {
     const { localId, upstreamJobId } = await submitImport(uniqueName("many trickles #stall"), { "a.mp4": "https://media.example.com/a.mp4" });
-    const target = new URL(`${appUrl}/api/callbacks/descript/${signCallbackToken(localId, callbackSecret)}`);
+    const target = new URL(callbackUrl(localId));
     // More than the 16 slots: the ones past them are refused while the first are still trickling.
     const answered: number[] = [];
     const slow = Array.from({ length: 24 }, () => trickle(target));

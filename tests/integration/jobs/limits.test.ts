@@ -2,9 +2,8 @@
 // requests whose counts and strings would have no bound.
 import { describe, expect, it } from "vitest";
 import { REQUEST_LIMITS } from "@/lib/descript/schemas";
-import { signCallbackToken } from "@/lib/jobs/callback-token";
-import { getDetail, proxyPost, submitImport } from "../../support/jobs";
-import { appUrl, callbackSecret, sandboxToken, sandboxUrl, uniqueName, withDatabase } from "../../support/stack";
+import { getDetail, postCallback, proxyPost, submitImport } from "../../support/jobs";
+import { sandboxToken, sandboxUrl, uniqueName, withDatabase } from "../../support/stack";
 
 const FILES = 15_000;
 
@@ -29,13 +28,9 @@ describe("a 15,000-file import", () => {
         ),
       },
     };
-    const response = await fetch(`${appUrl}/api/callbacks/descript/${signCallbackToken(localId, callbackSecret)}`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(delivery),
-    });
+    const response = await postCallback(localId, delivery);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ received: true, verdict: "applied" });
+    expect(response.body).toEqual({ received: true, verdict: "applied" });
 
     const files = await withDatabase(async (db) => (await db.query("SELECT status, count(*)::int AS n FROM job_files WHERE job_id = $1 GROUP BY status ORDER BY status", [localId])).rows);
     expect(files).toEqual([

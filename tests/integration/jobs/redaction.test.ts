@@ -4,14 +4,14 @@ import fs from "node:fs";
 import { describe, expect, it } from "vitest";
 import { signCallbackToken } from "@/lib/jobs/callback-token";
 import { redactText, redactUpstreamError } from "@/lib/server/redact";
-import { proxyPost } from "../../support/jobs";
-import { appFetch, appLogFile, appUrl, callbackSecret, databaseUrl, sandboxControl, sandboxToken, uniqueName, withDatabase } from "../../support/stack";
+import { callbackUrl, proxyPost } from "../../support/jobs";
+import { appFetch, appLogFile, callbackSecret, databaseUrl, sandboxControl, sandboxToken, uniqueName, withDatabase } from "../../support/stack";
 
 const CALLBACK_PATH = "/api/callbacks/descript/";
 
 describe("redaction at the boundary", () => {
   it("scrubs every secret Jobdeck holds, in every form it may travel in", () => {
-    const callbackUrl = `${appUrl}${CALLBACK_PATH}${signCallbackToken("00000000-0000-4000-8000-000000000000", callbackSecret)}`;
+    const signedUrl = callbackUrl("00000000-0000-4000-8000-000000000000");
     const withCredentials = new URL(databaseUrl);
     withCredentials.username = "jobdeck";
     withCredentials.password = "db-password-42";
@@ -20,13 +20,13 @@ describe("redaction at the boundary", () => {
       `token=${encodeURIComponent(sandboxToken)}`,
       `raw ${sandboxToken} and ${JSON.stringify(sandboxToken)}`,
       `secret ${callbackSecret}`,
-      `callback ${callbackUrl}?x=1`,
+      `callback ${signedUrl}?x=1`,
       `database ${withCredentials}`,
       `relay https://user:relay-password@hooks.example.com/x`,
       "Bearer some-other-token",
     ].join("\n");
     const scrubbed = redactText(text);
-    for (const secret of [sandboxToken, encodeURIComponent(sandboxToken), callbackSecret, callbackUrl.split(CALLBACK_PATH)[1]!, "db-password-42", "relay-password", "some-other-token"]) {
+    for (const secret of [sandboxToken, encodeURIComponent(sandboxToken), callbackSecret, signedUrl.split(CALLBACK_PATH)[1]!, "db-password-42", "relay-password", "some-other-token"]) {
       expect(scrubbed).not.toContain(secret);
     }
     // What is not secret stays readable.

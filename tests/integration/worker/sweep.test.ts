@@ -3,11 +3,10 @@
 // own, not the sandbox's: docs/decisions/0014 says why).
 import { describe, expect, it } from "vitest";
 import type { JobListPage } from "@/lib/jobs/api-types";
-import { signCallbackToken } from "@/lib/jobs/callback-token";
 import { runSweep } from "@/lib/worker/sweep";
-import { submitImport } from "../../support/jobs";
+import { postCallback, submitImport } from "../../support/jobs";
 import { startReceiver } from "../../support/receiver";
-import { appFetch, appUrl, callbackSecret, consoleApi, uniqueName, waitFor, withDatabase } from "../../support/stack";
+import { appFetch, consoleApi, uniqueName, waitFor, withDatabase } from "../../support/stack";
 import { startScript, waitForRow } from "../../support/worker";
 
 const media = (name: string) => `https://media.example.com/${name}`;
@@ -132,23 +131,18 @@ describe("the expiry sweep", () => {
         INSERT INTO job_events (job_id, kind, message) SELECT id, 'submitted', 'seeded' FROM seeded`);
     });
     const { localId, upstreamJobId } = await submitImport(uniqueName("meanwhile #stall #drop"), { "a.mp4": media("a.mp4") });
-    const token = signCallbackToken(localId, callbackSecret);
     let isSweeping = true;
     const sweeping = runSweep().finally(() => (isSweeping = false));
     const answers: Array<{ status: number; verdict: string; duringSweep: boolean }> = [];
     for (let percent = 1; isSweeping || answers.length < 3; percent++) {
-      const response = await fetch(`${appUrl}/api/callbacks/descript/${token}`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({
-          job_id: upstreamJobId,
-          job_type: "import/project_media",
-          job_state: "running",
-          created_at: new Date().toISOString(),
-          progress: { label: "Transcribing", percent: Math.min(percent, 99), last_update_at: new Date(Date.now() + percent).toISOString() },
-        }),
+      const answer = await postCallback(localId, {
+        job_id: upstreamJobId,
+        job_type: "import/project_media",
+        job_state: "running",
+        created_at: new Date().toISOString(),
+        progress: { label: "Transcribing", percent: Math.min(percent, 99), last_update_at: new Date(Date.now() + percent).toISOString() },
       });
-      answers.push({ status: response.status, ...((await response.json()) as { verdict: string }), duringSweep: isSweeping });
+      answers.push({ status: answer.status, ...(answer.body as { verdict: string }), duringSweep: isSweeping });
     }
     const run = await sweeping;
     expect(run?.error).toBeNull();
