@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
-import { request } from "@/components/jobs/api";
+import { jsonBody, request } from "@/components/jobs/api";
 import { Button } from "@/components/ui/button";
 import type { ApiKeySummary } from "@/lib/auth/api-types";
 import { ROLES } from "@/lib/auth/permissions";
@@ -16,8 +16,7 @@ export function KeysAdmin() {
   const keys = useQuery({ queryKey: KEY, queryFn: () => request<{ keys: ApiKeySummary[] }>("/api/keys") });
   const [created, setCreated] = useState<{ name: string; key: string } | null>(null);
   const create = useMutation({
-    mutationFn: (body: { name: string; role: string }) =>
-      request<ApiKeySummary & { key: string }>("/api/keys", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }),
+    mutationFn: (body: { name: string; role: string }) => request<ApiKeySummary & { key: string }>("/api/keys", jsonBody(body)),
     onSuccess: (answer) => setCreated({ name: answer.name, key: answer.key }),
     onSettled: () => queryClient.invalidateQueries({ queryKey: KEY }),
   });

@@ -2,26 +2,25 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
-import { request } from "@/components/jobs/api";
+import { jsonBody, request } from "@/components/jobs/api";
 import { Button } from "@/components/ui/button";
 import type { PersonSummary } from "@/lib/auth/api-types";
 import { ROLES, type Role } from "@/lib/auth/permissions";
 import { AdminTable, CELL, FIELD, when } from "./table";
 
 const KEY = ["admin", "people"] as const;
-const jsonInit = (method: string, body: unknown): RequestInit => ({ method, headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 
 /** Admins: everyone who can sign in, their role, disabling; and a form to add a person. */
 export function PeopleAdmin({ selfId }: { selfId: string | null }) {
   const queryClient = useQueryClient();
   const people = useQuery({ queryKey: KEY, queryFn: () => request<{ people: PersonSummary[] }>("/api/people") });
   const change = useMutation({
-    mutationFn: ({ id, ...body }: { id: string; role?: Role; disabled?: boolean }) => request<PersonSummary>(`/api/people/${id}`, jsonInit("PATCH", body)),
+    mutationFn: ({ id, ...body }: { id: string; role?: Role; disabled?: boolean }) => request<PersonSummary>(`/api/people/${id}`, jsonBody(body, "PATCH")),
     onSettled: () => queryClient.invalidateQueries({ queryKey: KEY }),
   });
   const [error, setError] = useState<string | null>(null);
   const add = useMutation({
-    mutationFn: (body: Record<string, string>) => request<PersonSummary>("/api/people", jsonInit("POST", body)),
+    mutationFn: (body: Record<string, string>) => request<PersonSummary>("/api/people", jsonBody(body)),
     onSuccess: () => setError(null),
     onError: (failure) => setError(failure.message),
     onSettled: () => queryClient.invalidateQueries({ queryKey: KEY }),

@@ -1,6 +1,7 @@
 "use client";
 
 import { useId, useState, type FormEvent } from "react";
+import { jsonBody } from "@/components/jobs/api";
 import { Button } from "@/components/ui/button";
 
 const FIELD = "w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm dark:border-zinc-700 dark:bg-zinc-950";
@@ -20,7 +21,7 @@ export function CredentialsForm({ action, submitLabel, withName = false, next }:
     setPending(true);
     setError(null);
     const body = Object.fromEntries([...form.entries()].map(([key, value]) => [key, String(value)]));
-    const response = await fetch(action, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }).catch(() => null);
+    const response = await fetch(action, jsonBody(body)).catch(() => null);
     if (response?.ok) {
       window.location.replace(next);
       return;

@@ -1,6 +1,7 @@
 "use client";
 
 import { useState } from "react";
+import { jsonBody } from "@/components/jobs/api";
 import { Button } from "@/components/ui/button";
 
 /** Ends this session on the server, then leaves with replace: the back button has no private page to show. */
@@ -13,7 +14,7 @@ export function SignOutButton() {
       disabled={isPending}
       onClick={async () => {
         setPending(true);
-        await fetch("/api/auth/sign-out", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" }).catch(() => null);
+        await fetch("/api/auth/sign-out", jsonBody({})).catch(() => null);
         window.location.replace("/sign-in");
       }}
     >

@@ -1,4 +1,4 @@
-import { ApiError } from "@/components/jobs/api";
+import { ApiError, jsonBody } from "@/components/jobs/api";
 import type { JobDetail, JobEventPage } from "@/lib/jobs/api-types";
 import type { Submission, SubmissionAnswer } from "@/lib/jobs/submission";
 
@@ -19,10 +19,7 @@ export class ConsoleApiError extends ApiError {
 }
 
 async function requestJson<T>(path: string, init?: RequestInit): Promise<T> {
-  const response = await fetch(path, {
-    ...init,
-    headers: { accept: "application/json", ...(init?.body ? { "content-type": "application/json" } : {}), ...init?.headers },
-  });
+  const response = await fetch(path, { ...init, headers: { accept: "application/json", ...init?.headers } });
   const body: unknown = await response.json().catch(() => null);
   if (!response.ok) {
     const problem = (typeof body === "object" && body !== null ? body : {}) as { detail?: unknown; invalidParams?: InvalidParam[] };
@@ -40,4 +37,4 @@ export function fetchJobEvents(key: string, cursor: string | null): Promise<JobE
 export const reimportFailedFiles = (jobId: string) => requestJson<SubmissionAnswer>(`/api/jobs/${jobId}/reimport`, { method: "POST" });
 
 export const submitJob = (submission: Submission) =>
-  requestJson<SubmissionAnswer>("/api/jobs/submissions", { method: "POST", body: JSON.stringify(submission) });
+  requestJson<SubmissionAnswer>("/api/jobs/submissions", jsonBody(submission));

@@ -11,6 +11,11 @@ export class ApiError extends Error {
   }
 }
 
+/** The one way browser code sends JSON (to `request`, `requestJson` or a plain fetch): body and content-type never drift apart. */
+export function jsonBody(body: unknown, method = "POST"): RequestInit {
+  return { method, headers: { "content-type": "application/json" }, body: JSON.stringify(body) };
+}
+
 export async function request<T>(path: string, init?: RequestInit): Promise<T> {
   const response = await fetch(path, { ...init, headers: { accept: "application/json", ...init?.headers } });
   const body: unknown = await response.json().catch(() => null);
@@ -38,8 +43,4 @@ export function cancelJob(jobId: string, reason: string): Promise<JobDetail> {
 
 export function cancelJobs(ids: string[], reason: string): Promise<CancelJobsAnswer> {
   return request("/api/jobs/cancel", jsonBody(reason ? { ids, reason } : { ids }));
-}
-
-function jsonBody(body: unknown): RequestInit {
-  return { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) };
 }
