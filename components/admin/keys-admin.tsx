@@ -27,9 +27,10 @@ export function KeysAdmin() {
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    create.mutate({ name: String(form.get("name")), role: String(form.get("role")) });
-    event.currentTarget.reset();
+    const form = event.currentTarget;
+    const fields = new FormData(form);
+    // Cleared only once the key exists: a refused name stays in the field to be corrected.
+    create.mutate({ name: String(fields.get("name")), role: String(fields.get("role")) }, { onSuccess: () => form.reset() });
   }
 
   return (

@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState, type FormEvent } from "react";
+import type { FormEvent } from "react";
 import { jsonBody, request } from "@/components/jobs/api";
 import { Button } from "@/components/ui/button";
 import type { PersonSummary } from "@/lib/auth/api-types";
@@ -18,11 +18,8 @@ export function PeopleAdmin({ selfId }: { selfId: string | null }) {
     mutationFn: ({ id, ...body }: { id: string; role?: Role; disabled?: boolean }) => request<PersonSummary>(`/api/people/${id}`, jsonBody(body, "PATCH")),
     onSettled: () => queryClient.invalidateQueries({ queryKey: KEY }),
   });
-  const [error, setError] = useState<string | null>(null);
   const add = useMutation({
     mutationFn: (body: Record<string, string>) => request<PersonSummary>("/api/people", jsonBody(body)),
-    onSuccess: () => setError(null),
-    onError: (failure) => setError(failure.message),
     onSettled: () => queryClient.invalidateQueries({ queryKey: KEY }),
   });
 
@@ -30,6 +27,7 @@ export function PeopleAdmin({ selfId }: { selfId: string | null }) {
     event.preventDefault();
     const form = event.currentTarget;
     const body = Object.fromEntries([...new FormData(form).entries()].map(([key, value]) => [key, String(value)]));
+    // Cleared only once the person exists: a refused form keeps everything typed, to be corrected.
     add.mutate(body, { onSuccess: () => form.reset() });
   }
 
@@ -59,9 +57,11 @@ export function PeopleAdmin({ selfId }: { selfId: string | null }) {
         <Button type="submit" variant="primary" disabled={add.isPending}>
           Add person
         </Button>
-        {error ? (
+        {/* The mutation's own error, as the keys form shows it: gone while a retry is sent, so a
+            second refusal is a new alert that screen readers announce again. */}
+        {add.isError ? (
           <p role="alert" className="w-full text-sm text-red-700 dark:text-red-300">
-            {error}
+            {add.error.message}
           </p>
         ) : null}
       </form>

@@ -1,7 +1,9 @@
 // The issue's walk-through: an editor submits and cannot cancel someone else's job (no button, and
 // 403 when trying anyway); ops cancels it with a reason that lands in the timeline; after signing
-// out, the back button shows nothing private. No page breaks its Content Security Policy.
-import { expect, test, type Browser, type Page } from "@playwright/test";
+// out, the back button shows nothing private. No page breaks its Content Security Policy. The admin
+// forms keep what was typed when the server refuses it, and say why.
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type Browser, type Page, type TestInfo } from "@playwright/test";
 import type { Role } from "@/lib/auth/permissions";
 import { testCredentials } from "./support";
 
@@ -78,4 +80,82 @@ test("editor submits, cannot cancel another's job; ops cancels it with a reason;
   await expect(ops.page.getByText("duplicate upload")).toHaveCount(0);
   expect(ops.violations).toEqual([]);
   await ops.page.context().close();
+});
+
+async function attachScreenshot(page: Page, testInfo: TestInfo, name: string) {
+  await testInfo.attach(name, { body: await page.screenshot({ fullPage: true }), contentType: "image/png" });
+}
+
+/** Serious or critical axe findings inside `selector`, one line each. */
+async function seriousViolationsIn(page: Page, selector: string): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page }).include(selector).analyze();
+  return violations
+    .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
+    .map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`);
+}
+
+test("a refused API key or person keeps what was typed and shows the server's reason beside the form, light and dark", async ({ browser }, testInfo) => {
+  test.setTimeout(90_000);
+  const taken = testCredentials().users.editor.email;
+  for (const colorScheme of ["light", "dark"] as const) {
+    const context = await browser.newContext({ colorScheme });
+    const page = await context.newPage();
+
+    // A name of spaces passes the browser's `required` but not the server, which trims it first.
+    await page.goto("/admin/keys");
+    // The key list loads in the browser: once it shows, the form is hydrated and submits through React.
+    await expect(page.getByRole("table", { name: "API keys" }).getByRole("row").nth(1)).toBeVisible();
+    const keyForm = page.getByRole("form", { name: "Create an API key" });
+    await keyForm.getByLabel("Name").fill("   ");
+    await keyForm.getByLabel("Role").selectOption("viewer");
+    // Sent with Enter from the field: a click would leave the pointer hovering the button for the scan.
+    await keyForm.getByLabel("Name").press("Enter");
+    await expect(keyForm.getByRole("alert")).toHaveText(/^name: /);
+    await expect(keyForm.getByLabel("Name")).toHaveValue("   ");
+    await expect(keyForm.getByLabel("Role")).toHaveValue("viewer");
+    expect(await seriousViolationsIn(page, "form")).toEqual([]);
+    await attachScreenshot(page, testInfo, `keys-refused-${colorScheme}`);
+
+    // An email that already has an account.
+    await page.goto("/admin/people");
+    await expect(page.getByRole("cell", { name: taken, exact: true })).toBeVisible();
+    const personForm = page.getByRole("form", { name: "Add a person" });
+    await personForm.getByLabel("Name").fill("Second Editor");
+    await personForm.getByLabel("Email").fill(taken);
+    await personForm.getByLabel("Password").fill("a long enough password");
+    await personForm.getByLabel("Role").selectOption("editor");
+    await personForm.getByLabel("Password").press("Enter");
+    await expect(personForm.getByRole("alert")).toHaveText(`${taken} already has an account.`);
+    await expect(personForm.getByLabel("Name")).toHaveValue("Second Editor");
+    await expect(personForm.getByLabel("Email")).toHaveValue(taken);
+    await expect(personForm.getByLabel("Password")).toHaveValue("a long enough password");
+    await expect(personForm.getByLabel("Role")).toHaveValue("editor");
+    expect(await seriousViolationsIn(page, "form")).toEqual([]);
+    await attachScreenshot(page, testInfo, `people-refused-${colorScheme}`);
+    await context.close();
+  }
+});
+
+test("an API key that is made clears the form and the earlier refusal", async ({ page }) => {
+  const name = `e2e key ${Date.now()}`;
+  await page.goto("/admin/keys");
+  await expect(page.getByRole("table", { name: "API keys" }).getByRole("row").nth(1)).toBeVisible();
+  const keyForm = page.getByRole("form", { name: "Create an API key" });
+  await keyForm.getByLabel("Name").fill("   ");
+  await keyForm.getByRole("button", { name: "Create key" }).click();
+  await expect(keyForm.getByRole("alert")).toBeVisible();
+
+  await keyForm.getByLabel("Name").fill(name);
+  await keyForm.getByLabel("Role").selectOption("viewer");
+  await keyForm.getByRole("button", { name: "Create key" }).click();
+  await expect(page.getByRole("status").filter({ hasText: name })).toBeVisible();
+  await expect(keyForm.getByLabel("Name")).toHaveValue("");
+  await expect(keyForm.getByLabel("Role")).toHaveValue("editor");
+  await expect(keyForm.getByRole("alert")).toHaveCount(0);
+
+  // A live key is a credential: the test leaves none behind.
+  const { keys } = (await (await page.request.get("/api/keys")).json()) as { keys: Array<{ id: string; name: string }> };
+  const made = keys.find((key) => key.name === name);
+  expect(made).toBeDefined();
+  expect((await page.request.delete(`/api/keys/${made!.id}`)).status()).toBe(200);
 });
