@@ -108,8 +108,8 @@ test("a refused API key or person keeps what was typed and shows the server's re
     const keyForm = page.getByRole("form", { name: "Create an API key" });
     await keyForm.getByLabel("Name").fill("   ");
     await keyForm.getByLabel("Role").selectOption("viewer");
-    // Sent with Enter from the field: a click would leave the pointer hovering the button for the scan.
-    await keyForm.getByLabel("Name").press("Enter");
+    // Clicked: the pointer stays on the button, so the scan also sees its hover colours.
+    await keyForm.getByRole("button", { name: "Create key" }).click();
     await expect(keyForm.getByRole("alert")).toHaveText(/^name: /);
     await expect(keyForm.getByLabel("Name")).toHaveValue("   ");
     await expect(keyForm.getByLabel("Role")).toHaveValue("viewer");
@@ -124,7 +124,7 @@ test("a refused API key or person keeps what was typed and shows the server's re
     await personForm.getByLabel("Email").fill(taken);
     await personForm.getByLabel("Password").fill("a long enough password");
     await personForm.getByLabel("Role").selectOption("editor");
-    await personForm.getByLabel("Password").press("Enter");
+    await personForm.getByRole("button", { name: "Add person" }).click();
     await expect(personForm.getByRole("alert")).toHaveText(`${taken} already has an account.`);
     await expect(personForm.getByLabel("Name")).toHaveValue("Second Editor");
     await expect(personForm.getByLabel("Email")).toHaveValue(taken);
