@@ -6,7 +6,7 @@ import { jsonBody, request } from "@/components/jobs/api";
 import { Button } from "@/components/ui/button";
 import type { ApiKeySummary } from "@/lib/auth/api-types";
 import { ROLES } from "@/lib/auth/permissions";
-import { AdminTable, CELL, FIELD, when } from "./table";
+import { AdminTable, CELL, ErrorAlert, FIELD, when } from "./table";
 
 const KEY = ["admin", "keys"] as const;
 
@@ -51,7 +51,7 @@ export function KeysAdmin() {
         <Button type="submit" variant="primary" disabled={create.isPending}>
           Create key
         </Button>
-        {create.isError ? <p role="alert" className="w-full text-sm text-red-700 dark:text-red-300">{create.error.message}</p> : null}
+        {create.isError ? <ErrorAlert className="w-full">{create.error.message}</ErrorAlert> : null}
       </form>
       {created ? (
         <div role="status" className="space-y-2 rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm dark:border-amber-700 dark:bg-amber-950/40">
@@ -64,7 +64,12 @@ export function KeysAdmin() {
           </Button>
         </div>
       ) : null}
-      {keys.isError ? <p role="alert" className="text-sm text-red-700 dark:text-red-300">{keys.error.message}</p> : null}
+      {keys.isError ? <ErrorAlert>{keys.error.message}</ErrorAlert> : null}
+      {revoke.isError ? (
+        <ErrorAlert>
+          Could not revoke {keys.data?.keys.find((key) => key.id === revoke.variables)?.name ?? "the key"}: {revoke.error.message}
+        </ErrorAlert>
+      ) : null}
       <AdminTable label="API keys" head={["Name", "Key", "Role", "Created", "Last used", "Status", ""]}>
         {(keys.data?.keys ?? []).map((key) => (
           <tr key={key.id} className={key.revokedAt ? "text-zinc-500 dark:text-zinc-500" : undefined}>

@@ -6,7 +6,7 @@ import { jsonBody, request } from "@/components/jobs/api";
 import { Button } from "@/components/ui/button";
 import type { PersonSummary } from "@/lib/auth/api-types";
 import { ROLES, type Role } from "@/lib/auth/permissions";
-import { AdminTable, CELL, FIELD, when } from "./table";
+import { AdminTable, CELL, ErrorAlert, FIELD, when } from "./table";
 
 const KEY = ["admin", "people"] as const;
 
@@ -59,13 +59,14 @@ export function PeopleAdmin({ selfId }: { selfId: string | null }) {
         </Button>
         {/* The mutation's own error, as the keys form shows it: gone while a retry is sent, so a
             second refusal is a new alert that screen readers announce again. */}
-        {add.isError ? (
-          <p role="alert" className="w-full text-sm text-red-700 dark:text-red-300">
-            {add.error.message}
-          </p>
-        ) : null}
+        {add.isError ? <ErrorAlert className="w-full">{add.error.message}</ErrorAlert> : null}
       </form>
-      {people.isError ? <p role="alert" className="text-sm text-red-700 dark:text-red-300">{people.error.message}</p> : null}
+      {people.isError ? <ErrorAlert>{people.error.message}</ErrorAlert> : null}
+      {change.isError ? (
+        <ErrorAlert>
+          Could not change {people.data?.people.find((person) => person.id === change.variables.id)?.email ?? "that person"}: {change.error.message}
+        </ErrorAlert>
+      ) : null}
       <AdminTable label="People" head={["Name", "Email", "Role", "Added", "Status", ""]}>
         {(people.data?.people ?? []).map((person) => (
           <tr key={person.id}>

@@ -23,3 +23,12 @@ export function AdminTable({ label, head, children }: { label: string; head: str
 export const CELL = "px-3 py-2 align-middle";
 export const FIELD = "rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm dark:border-zinc-700 dark:bg-zinc-950";
 export const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : "—");
+
+/** A request's refusal or failure, announced: a change the server refused must never pass silently. */
+export function ErrorAlert({ children, className = "" }: { children: ReactNode; className?: string }) {
+  return (
+    <p role="alert" className={`text-sm text-red-700 dark:text-red-300 ${className}`}>
+      {children}
+    </p>
+  );
+}

@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { AdminTable, CELL, when } from "@/components/admin/table";
+import { AdminTable, CELL, ErrorAlert, when } from "@/components/admin/table";
 import { request } from "@/components/jobs/api";
 import { Button } from "@/components/ui/button";
 import type { SessionSummary } from "@/lib/auth/api-types";
@@ -13,13 +13,15 @@ export function SessionsList() {
   const queryClient = useQueryClient();
   const sessions = useQuery({ queryKey: KEY, queryFn: () => request<{ sessions: SessionSummary[] }>("/api/account/sessions") });
   const revoke = useMutation({
-    mutationFn: (id: string) => fetch(`/api/account/sessions/${id}`, { method: "DELETE" }),
+    mutationFn: (id: string) => request(`/api/account/sessions/${id}`, { method: "DELETE" }),
     onSettled: () => queryClient.invalidateQueries({ queryKey: KEY }),
   });
   if (sessions.isPending) return <p className="text-sm">Loading sessions…</p>;
-  if (sessions.isError) return <p role="alert" className="text-sm text-red-700 dark:text-red-300">Could not load sessions: {sessions.error.message}</p>;
+  if (sessions.isError) return <ErrorAlert>Could not load sessions: {sessions.error.message}</ErrorAlert>;
   return (
-    <AdminTable label="Sessions" head={["Signed in", "Expires", "Address", "Browser", ""]}>
+    <div className="space-y-3">
+      {revoke.isError ? <ErrorAlert>Could not revoke that session: {revoke.error.message}</ErrorAlert> : null}
+      <AdminTable label="Sessions" head={["Signed in", "Expires", "Address", "Browser", ""]}>
       {sessions.data.sessions.map((session) => (
         <tr key={session.id}>
           <td className={CELL}>
@@ -40,6 +42,7 @@ export function SessionsList() {
           </td>
         </tr>
       ))}
-    </AdminTable>
+      </AdminTable>
+    </div>
   );
 }

@@ -159,3 +159,47 @@ test("an API key that is made clears the form and the earlier refusal", async ({
   expect(made).toBeDefined();
   expect((await page.request.delete(`/api/keys/${made!.id}`)).status()).toBe(200);
 });
+
+test("a role change or key revocation the server refuses says so, naming whom it was for", async ({ browser }) => {
+  const { page } = await signInThroughForm(browser, "admin");
+  // Someone and some key of this test's own: were the change not refused, no other test would notice.
+  const email = `e2e-refused-${Date.now()}@example.com`;
+  const keyName = `e2e refused ${Date.now()}`;
+  await page.goto("/admin/people");
+  const personForm = page.getByRole("form", { name: "Add a person" });
+  await personForm.getByLabel("Name").fill("Refused Change");
+  await personForm.getByLabel("Email").fill(email);
+  await personForm.getByLabel("Password").fill("a long enough password");
+  await personForm.getByRole("button", { name: "Add person" }).click();
+  await expect(page.getByLabel(`Role of ${email}`)).toHaveValue("viewer");
+  await page.goto("/admin/keys");
+  const keyForm = page.getByRole("form", { name: "Create an API key" });
+  await keyForm.getByLabel("Name").fill(keyName);
+  await keyForm.getByRole("button", { name: "Create key" }).click();
+  const revoke = page.getByRole("row").filter({ hasText: keyName }).getByRole("button", { name: "Revoke" });
+  await expect(revoke).toBeVisible();
+
+  // The session ends behind the open page (signed out in another tab): what it sends now is refused.
+  await page.goto("/admin/people");
+  await expect(page.getByLabel(`Role of ${email}`)).toBeVisible();
+  const other = await page.context().newPage();
+  await other.goto("/account");
+  await other.getByRole("button", { name: "Sign out" }).click();
+  await expect(other).toHaveURL(/\/sign-in/);
+  await page.getByLabel(`Role of ${email}`).selectOption("editor");
+  await expect(page.getByRole("alert").filter({ hasText: "Could not change" })).toHaveText(new RegExp(`^Could not change ${email}: .+`));
+  await expect(page.getByLabel(`Role of ${email}`)).toHaveValue("viewer");
+  await page.context().close();
+
+  const again = await signInThroughForm(browser, "admin");
+  await again.page.goto("/admin/keys");
+  const revokeAgain = again.page.getByRole("row").filter({ hasText: keyName }).getByRole("button", { name: "Revoke" });
+  await expect(revokeAgain).toBeVisible();
+  const another = await again.page.context().newPage();
+  await another.goto("/account");
+  await another.getByRole("button", { name: "Sign out" }).click();
+  await expect(another).toHaveURL(/\/sign-in/);
+  await revokeAgain.click();
+  await expect(again.page.getByRole("alert").filter({ hasText: "Could not revoke" })).toHaveText(new RegExp(`^Could not revoke ${keyName}: .+`));
+  await again.page.context().close();
+});
