@@ -158,7 +158,10 @@ const notifyChanged = (rows: string) => Prisma.sql`
 
 /**
  * Flags active jobs with no new progress for `stuckAfterMinutes`, or running longer than
- * `farLonger` (seconds by type), and clears the flag of those whose progress moved since.
+ * `farLonger` (seconds by type), and clears the flag of those for which neither holds any more:
+ * ended, or progress moved since the flag and not running far longer than usual. A job running far
+ * longer stays flagged while its progress moves; clearing it on progress flagged it again on the
+ * next tick, so its row was written, announced and redrawn in every open table each second.
  */
 export async function flagStuckJobs({ stuckAfterMinutes, farLonger }: { stuckAfterMinutes: number; farLonger: Record<string, number> }): Promise<void> {
   const types = Object.keys(farLonger);
@@ -180,13 +183,16 @@ export async function flagStuckJobs({ stuckAfterMinutes, farLonger }: { stuckAft
       WHERE j.id = me.id
       RETURNING j.id, j.upstream_job_id, j.state, j.version
     ) ${notifyChanged("flagged")}`;
-  // Progress moved (or the job ended): no longer stuck. updated_at only moves with upstream's news.
+  // updated_at only moves with upstream's news.
   await getDb().$executeRaw`
     WITH cleared AS (
       UPDATE jobs SET version = version + 1, stuck_since = NULL, stuck_reason = NULL
       WHERE id IN (
-        SELECT id FROM jobs WHERE stuck_since IS NOT NULL AND (updated_at > stuck_since OR state NOT IN ${active})
-        LIMIT ${STATEMENT_BATCH} FOR UPDATE SKIP LOCKED
+        SELECT me.id FROM jobs me LEFT JOIN unnest(${types}::text[], ${limits}::float8[]) AS d(type, seconds) ON d.type = me.type
+        WHERE me.stuck_since IS NOT NULL
+          AND (me.state NOT IN ${active}
+            OR (me.updated_at > me.stuck_since AND NOT coalesce(me.created_at < clock_timestamp() - make_interval(secs => d.seconds), false)))
+        LIMIT ${STATEMENT_BATCH} FOR UPDATE OF me SKIP LOCKED
       )
       RETURNING id, upstream_job_id, state, version
     ) ${notifyChanged("cleared")}`;

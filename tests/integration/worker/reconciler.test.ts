@@ -2,7 +2,7 @@
 // Jobs are read from the database, not the console API, whose detail view would bring polls forward.
 import { describe, expect, it } from "vitest";
 import type { JobListPage } from "@/lib/jobs/api-types";
-import { proxyPost, submitImport } from "../../support/jobs";
+import { postCallback, proxyPost, submitImport } from "../../support/jobs";
 import { appFetch, consoleApi, sandboxControl, sandboxJob, sandboxToken, sandboxUrl, uniqueName, waitFor, withDatabase } from "../../support/stack";
 import { eventMessages, jobRow, sandboxRequests, waitForRow } from "../../support/worker";
 
@@ -124,6 +124,45 @@ describe("the reconciler", () => {
     expect(list.body.data[0]?.stuckSince).not.toBeNull();
     await appFetch(`/api/jobs/${localId}/cancel`, { method: "POST" });
   });
+
+  it("keeps a job running far longer than usual flagged while its progress moves, rather than clearing and flagging it on every tick", async () => {
+    const type = "import/project_media";
+    const { localId, upstreamJobId } = await withDatabase(async (db) => {
+      // Five imports that took a second each make "usual" short; the worker reads them within TYPICAL_REFRESH_MS.
+      await db.query(
+        `INSERT INTO jobs (id, upstream_job_id, type, state, upstream_state, outcome, request, submitted_by, upstream_created_at, upstream_stopped_at, created_at, updated_at)
+         SELECT gen_random_uuid(), gen_random_uuid()::text, $1, 'stopped', 'stopped', 'success', '{}', 'key:test', now() - interval '1 second', now(), now(), now()
+         FROM generate_series(1, 5)`,
+        [type],
+      );
+      // Running for an hour; its next poll a day away, so only the callback below moves it.
+      const { rows: [job] } = await db.query<{ id: string; upstream_job_id: string }>(
+        `INSERT INTO jobs (id, upstream_job_id, type, state, upstream_state, request, submitted_by, project_name, upstream_created_at, created_at, updated_at, next_poll_at)
+         VALUES (gen_random_uuid(), gen_random_uuid()::text, $1, 'running', 'running', '{}', 'key:test', $2, now() - interval '1 hour', now() - interval '1 hour', now(), now() + interval '1 day')
+         RETURNING id, upstream_job_id`,
+        [type, uniqueName("far longer")],
+      );
+      return { localId: job!.id, upstreamJobId: job!.upstream_job_id };
+    });
+    await waitForRow(localId, (job) => job.stuck_since !== null, "the long-running job to be flagged stuck", 30_000);
+    // Until the worker has read the five, an early flag may say "no new progress"; after, "far longer" holds too.
+    await new Promise((resolve) => setTimeout(resolve, 11_000));
+    const flagged = await jobRow(localId);
+    const progress = await postCallback(localId, {
+      job_id: upstreamJobId,
+      job_type: type,
+      job_state: "running",
+      created_at: new Date(Date.now() - 3_600_000).toISOString(),
+      progress: { label: "Importing media", percent: 50, last_update_at: new Date().toISOString() },
+    });
+    expect(progress.status).toBe(200);
+    // A dozen of the worker's ticks (every 250 ms here).
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    const after = await jobRow(localId);
+    expect(after.stuck_since).toEqual(flagged.stuck_since);
+    expect(after.stuck_reason).toBe(flagged.stuck_reason);
+    await withDatabase((db) => db.query("UPDATE jobs SET state = 'cancelled' WHERE id = $1", [localId]));
+  }, 60_000);
 
   it("brings a job's next poll forward when someone views it, or watches the live table", async () => {
     const { localId } = await submitImport(uniqueName("viewed #stall"), { "a.mp4": media("a.mp4") });
