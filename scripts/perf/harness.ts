@@ -19,12 +19,15 @@ export interface SeededJob {
  * them mid-run and their callbacks answer 404 (the Postgres drill failed so whenever a sweep fell
  * inside it). Upstream has never heard of them, so their first poll is a day away: the in-app worker would
  * otherwise end them as unknown upstream in the middle of a run, and later callbacks would be stale.
+ * `last_polled_at` a day ahead too: opening the live table brings the newest active jobs' polls to
+ * three seconds after their last one, and the worker's 404s for a hundred of them took the app's CPU
+ * in bursts each second for the first fifteen seconds of the live part (idle samples of 190 ms).
  */
 export async function seedRunningJobs(db: pg.Pool, count: number, label: string): Promise<SeededJob[]> {
   const { rows } = await db.query<{ id: string; upstream_job_id: string }>(
-    `INSERT INTO jobs (id, upstream_job_id, type, state, upstream_state, request, submitted_by, project_name, upstream_created_at, created_at, updated_at, next_poll_at)
+    `INSERT INTO jobs (id, upstream_job_id, type, state, upstream_state, request, submitted_by, project_name, upstream_created_at, created_at, updated_at, next_poll_at, last_polled_at)
      SELECT gen_random_uuid(), gen_random_uuid()::text, 'import/project_media', 'running', 'running', '{}', 'bench', $2 || ' ' || n,
-            now() - interval '20 days', now() - interval '20 days' + n * interval '1 ms', now(), now() + interval '1 day'
+            now() - interval '20 days', now() - interval '20 days' + n * interval '1 ms', now(), now() + interval '1 day', now() + interval '1 day'
      FROM generate_series(1, $1::int) AS n RETURNING id, upstream_job_id`,
     [count, label],
   );
