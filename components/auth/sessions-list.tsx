@@ -22,26 +22,26 @@ export function SessionsList() {
     <div className="space-y-3">
       {revoke.isError ? <ErrorAlert>Could not revoke that session: {revoke.error.message}</ErrorAlert> : null}
       <AdminTable label="Sessions" head={["Signed in", "Expires", "Address", "Browser", ""]}>
-      {sessions.data.sessions.map((session) => (
-        <tr key={session.id}>
-          <td className={CELL}>
-            {when(session.createdAt)}
-            {session.isCurrent ? <span className="ml-2 rounded-full bg-indigo-100 px-2 py-0.5 text-xs text-indigo-900 dark:bg-indigo-900/40 dark:text-indigo-200">this one</span> : null}
-          </td>
-          <td className={CELL}>{when(session.expiresAt)}</td>
-          <td className={CELL}>{session.ipAddress ?? "—"}</td>
-          <td className={`${CELL} max-w-xs truncate`} title={session.userAgent ?? undefined}>
-            {session.userAgent ?? "—"}
-          </td>
-          <td className={`${CELL} text-right`}>
-            {session.isCurrent ? null : (
-              <Button size="sm" variant="secondary" disabled={revoke.isPending} onClick={() => revoke.mutate(session.id)}>
-                Revoke
-              </Button>
-            )}
-          </td>
-        </tr>
-      ))}
+        {sessions.data.sessions.map((session) => (
+          <tr key={session.id}>
+            <td className={CELL}>
+              {when(session.createdAt)}
+              {session.isCurrent ? <span className="ml-2 rounded-full bg-indigo-100 px-2 py-0.5 text-xs text-indigo-900 dark:bg-indigo-900/40 dark:text-indigo-200">this one</span> : null}
+            </td>
+            <td className={CELL}>{when(session.expiresAt)}</td>
+            <td className={CELL}>{session.ipAddress ?? "—"}</td>
+            <td className={`${CELL} max-w-xs truncate`} title={session.userAgent ?? undefined}>
+              {session.userAgent ?? "—"}
+            </td>
+            <td className={`${CELL} text-right`}>
+              {session.isCurrent ? null : (
+                <Button size="sm" variant="secondary" disabled={revoke.isPending} onClick={() => revoke.mutate(session.id)}>
+                  Revoke
+                </Button>
+              )}
+            </td>
+          </tr>
+        ))}
       </AdminTable>
     </div>
   );

@@ -51,6 +51,19 @@ export function progressCallback(secret: string, job: SeededJob, step: number): 
   };
 }
 
+/** Sends one progress callback; answers whether it was acknowledged, and after how many ms. */
+export async function sendProgress(appUrl: string, secret: string, job: SeededJob, step: number): Promise<{ ok: boolean; ms: number }> {
+  const callback = progressCallback(secret, job, step);
+  const started = performance.now();
+  try {
+    const answer = await fetch(`${appUrl}${callback.path}`, { method: "POST", headers: { "content-type": "application/json" }, body: callback.body });
+    await answer.arrayBuffer();
+    return { ok: answer.ok, ms: performance.now() - started };
+  } catch {
+    return { ok: false, ms: performance.now() - started };
+  }
+}
+
 export interface LoadOutcome {
   sent: number;
   acknowledged: number;

@@ -2,7 +2,7 @@
 // bench's process never delays a send or the reading of an answer (scripts/perf/live.ts). Reads its
 // task as JSON on argv[2]; prints one JSON line with what it sent and when.
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { progressCallback, sleep, type SeededJob } from "./harness";
+import { sendProgress, sleep, type SeededJob } from "./harness";
 
 interface Task {
   appUrl: string;
@@ -15,18 +15,6 @@ interface Task {
 }
 
 const task = JSON.parse(process.argv[2]!) as Task;
-
-async function postCallback(job: SeededJob, step: number): Promise<{ ok: boolean; ms: number }> {
-  const callback = progressCallback(task.secret, job, step);
-  const started = performance.now();
-  try {
-    const answer = await fetch(`${task.appUrl}${callback.path}`, { method: "POST", headers: { "content-type": "application/json" }, body: callback.body });
-    await answer.arrayBuffer();
-    return { ok: answer.ok, ms: performance.now() - started };
-  } catch {
-    return { ok: false, ms: performance.now() - started };
-  }
-}
 
 const lag = monitorEventLoopDelay({ resolution: 5 });
 lag.enable();
@@ -45,7 +33,7 @@ while (Date.now() < until) {
     const isObserved = job.id === task.observedId;
     if (isObserved) result.sentAt.push([step, Date.now()]);
     result.sent += 1;
-    const request = postCallback(job, step).then(({ ok, ms }) => {
+    const request = sendProgress(task.appUrl, task.secret, job, step).then(({ ok, ms }) => {
       if (ok) result.acknowledged += 1;
       if (isObserved) result.answeredAt.push([step, Date.now()]);
       result.answerMs.push(ms);

@@ -1,7 +1,8 @@
 // The bench's live part: callback sent → the row changed in a real Chromium tab, measured by a
 // MutationObserver in the page (same machine, same clock). Idle with one tab, then with
-// BENCH_LIVE_TABS tabs of one browser open while callbacks arrive at BENCH_LIVE_RATE per second;
-// the /api/jobs requests those tabs make meanwhile are counted (docs/decisions/0015).
+// BENCH_LIVE_TABS tabs open while callbacks arrive at BENCH_LIVE_RATE per second, twice: as shown
+// pages of Playwright's browser, and as tabs of one window with one in front (tab-window.ts); the
+// /api/jobs requests those tabs make meanwhile are counted (docs/decisions/0015).
 import path from "node:path";
 import { spawn } from "node:child_process";
 import { chromium, type Browser, type BrowserContext, type Page } from "@playwright/test";
@@ -9,7 +10,7 @@ import type pg from "pg";
 import type { BenchResults, Row } from "./report";
 import { CHROMIUM_ARGS, chromiumPath } from "../chromium";
 import { exitCodeOf, ROOT } from "../stack";
-import { percentiles, progressCallback, seedRunningJobs, sleep, type RunAuth, type SeededJob } from "./harness";
+import { percentiles, seedRunningJobs, sendProgress, sleep, type RunAuth, type SeededJob } from "./harness";
 import { canOpenTabWindow, TabWindow, type Tab } from "./tab-window";
 
 const numberFrom = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
@@ -28,9 +29,8 @@ const LOADED_FIRST_STEP = 100_000;
 const WARM_UP_SECONDS = 3;
 
 /**
- * Headless Chromium as the e2e tests run it, plus the flags that keep background tabs from being
- * throttled: twenty tabs of one window are nineteen background tabs, whose timers Chromium would
- * otherwise slow to once a second or less.
+ * Headless Chromium as the e2e tests run it, plus the flags that keep any of its pages from being
+ * backgrounded or throttled: these are the "each shown" pages, and must all render every change.
  */
 function launchBrowser(): Promise<Browser> {
   return chromium.launch({
@@ -130,19 +130,6 @@ async function openWindowOfTabs(appUrl: string, auth: RunAuth, observed: SeededJ
   } catch (error) {
     await window.close();
     throw error;
-  }
-}
-
-/** Sends one callback; answers whether it was acknowledged, and after how many ms. */
-async function postCallback(appUrl: string, secret: string, job: SeededJob, step: number): Promise<{ ok: boolean; ms: number }> {
-  const callback = progressCallback(secret, job, step);
-  const started = performance.now();
-  try {
-    const answer = await fetch(`${appUrl}${callback.path}`, { method: "POST", headers: { "content-type": "application/json" }, body: callback.body });
-    await answer.arrayBuffer();
-    return { ok: answer.ok, ms: performance.now() - started };
-  } catch {
-    return { ok: false, ms: performance.now() - started };
   }
 }
 
@@ -349,7 +336,7 @@ export async function benchLive({ db, appUrl, secret, auth, log }: { db: pg.Pool
     idle = [];
     for (let step = 1; step <= LIVE_SETTINGS.liveSamples; step++) {
       const sentAt = Date.now();
-      if (!(await postCallback(appUrl, secret, observed, step)).ok) throw new Error("live callback was not acknowledged");
+      if (!(await sendProgress(appUrl, secret, observed, step)).ok) throw new Error("live callback was not acknowledged");
       const shownAt = await first.waitForFunction(seenAt, String(step), { timeout: 30_000 });
       idle.push(((await shownAt.jsonValue()) as number) - sentAt);
       await sleep(300);
