@@ -31,19 +31,8 @@ export interface ClaimedJob {
  * their type (`firstDelays`, seconds by type; `fallbackDelay` for the rest), submitting ones after
  * `submittingDelay`, and a cancel that nobody has read back yet three seconds after it was asked.
  */
-export async function scheduleNewJobs({ firstDelays, fallbackDelay, submittingDelay }: { firstDelays: Record<string, number>; fallbackDelay: number; submittingDelay: number }): Promise<void> {
-  const types = Object.keys(firstDelays);
-  const delays = types.map((type) => firstDelays[type]!);
-  await getDb().$executeRaw`
-    UPDATE jobs j SET next_poll_at = j.created_at + make_interval(secs => CASE
-        WHEN j.state = 'submitting' THEN ${submittingDelay}::float8
-        ELSE coalesce(d.delay, ${fallbackDelay}::float8) END)
-    FROM (
-      SELECT id, type FROM jobs WHERE state IN ('submitting', 'queued', 'running') AND next_poll_at IS NULL
-      ORDER BY created_at LIMIT ${STATEMENT_BATCH} FOR UPDATE SKIP LOCKED
-    ) AS me
-    LEFT JOIN unnest(${types}::text[], ${delays}::float8[]) AS d(type, delay) ON d.type = me.type
-    WHERE j.id = me.id`;
+export async function scheduleNewJobs(delays: NewJobDelays): Promise<void> {
+  await getDb().$executeRaw(scheduleNewJobsStatement(delays));
   await getDb().$executeRaw`
     UPDATE jobs SET next_poll_at = greatest(cancel_requested_at, coalesce(last_polled_at, cancel_requested_at)) + make_interval(secs => ${MIN_POLL_INTERVAL_SECONDS})
     WHERE id IN (
@@ -55,17 +44,55 @@ export async function scheduleNewJobs({ firstDelays, fallbackDelay, submittingDe
     )`;
 }
 
+export interface NewJobDelays {
+  firstDelays: Record<string, number>;
+  fallbackDelay: number;
+  submittingDelay: number;
+}
+
+/**
+ * Active jobs not on the schedule yet, oldest first, put on it. Apart from its caller so that a test
+ * can read its plan (the worker's statements read index ranges only: tick-plans.test.ts).
+ */
+export function scheduleNewJobsStatement({ firstDelays, fallbackDelay, submittingDelay }: NewJobDelays): Prisma.Sql {
+  const types = Object.keys(firstDelays);
+  const delays = types.map((type) => firstDelays[type]!);
+  return Prisma.sql`
+    UPDATE jobs j SET next_poll_at = j.created_at + make_interval(secs => CASE
+        WHEN j.state = 'submitting' THEN ${submittingDelay}::float8
+        ELSE coalesce(d.delay, ${fallbackDelay}::float8) END)
+    FROM (
+      SELECT id, type FROM jobs WHERE state IN ('submitting', 'queued', 'running') AND next_poll_at IS NULL
+      ORDER BY created_at LIMIT ${STATEMENT_BATCH} FOR UPDATE SKIP LOCKED
+    ) AS me
+    LEFT JOIN unnest(${types}::text[], ${delays}::float8[]) AS d(type, delay) ON d.type = me.type
+    WHERE j.id = me.id`;
+}
+
 /**
  * Claims up to `limit` due jobs for `workerId`. SKIP LOCKED lets workers share the queue without
  * waiting on each other (or on a callback holding a job's row); the lease returns a dead worker's
  * claims. Ended jobs come along too, only to be taken off the schedule.
  */
-export function claimDueJobs({ workerId, limit, leaseSeconds }: { workerId: string; limit: number; leaseSeconds: number }): Promise<ClaimedJob[]> {
-  return getDb().$queryRaw<ClaimedJob[]>`
+export function claimDueJobs(claim: DueJobsClaim): Promise<ClaimedJob[]> {
+  return getDb().$queryRaw<ClaimedJob[]>(claimDueJobsStatement(claim));
+}
+
+export interface DueJobsClaim {
+  workerId: string;
+  limit: number;
+  leaseSeconds: number;
+}
+
+/** The claim as one statement, its plan read by tick-plans.test.ts as scheduleNewJobsStatement's. */
+export function claimDueJobsStatement({ workerId, limit, leaseSeconds }: DueJobsClaim): Prisma.Sql {
+  return Prisma.sql`
     UPDATE jobs SET leased_by = ${workerId}, lease_until = clock_timestamp() + make_interval(secs => ${leaseSeconds})
     WHERE id IN (
       SELECT id FROM jobs
-      WHERE next_poll_at <= clock_timestamp() AND (lease_until IS NULL OR lease_until < clock_timestamp())
+      -- now(), the statement's start, bounds the index range; clock_timestamp() changes row by row, so
+      -- a bound on it walked the whole schedule.
+      WHERE next_poll_at <= now() AND (lease_until IS NULL OR lease_until < clock_timestamp())
         -- The 3-second floor holds here too, whatever moved next_poll_at.
         AND (last_polled_at IS NULL OR last_polled_at <= clock_timestamp() - make_interval(secs => ${MIN_POLL_INTERVAL_SECONDS}))
       ORDER BY next_poll_at LIMIT ${limit}

@@ -37,6 +37,16 @@ export function farLongerSeconds(typicalSeconds: number): number {
   return Math.max(FAR_LONGER_MIN_SECONDS, FAR_LONGER_FACTOR * typicalSeconds);
 }
 
+/**
+ * How often the worker looks for stuck jobs, and for flags to clear: a tenth of the time without
+ * progress that makes a job stuck, between one and ten seconds. The look walks every active job,
+ * so every tick (each second) was too often with thousands of them; a flag in minutes needs no
+ * second's precision, and a flag outlives the job's progress by this at most.
+ */
+export function stuckScanIntervalMs(stuckAfterMinutes: number): number {
+  return clamp((stuckAfterMinutes * 60_000) / 10, 1_000, 10_000);
+}
+
 /** A job stuck in submitting: looked at again on a growing interval, up to a minute. */
 export function submittingRecheckSeconds(checks: number): number {
   return clamp(5 * 2 ** Math.max(0, checks - 1), MIN_POLL_INTERVAL_SECONDS, 60);

@@ -10,7 +10,7 @@ import { getEnv } from "@/lib/server/env";
 import { logEvent } from "@/lib/server/log";
 import { reconcileJob } from "./reconciler";
 import { claimDueJobs, findTypicalDurations, flagStuckJobs, releaseAllClaims, releaseJob, scheduleNewJobs, type ClaimedJob } from "./repository";
-import { DEFAULT_TYPICAL_SECONDS, farLongerSeconds, firstPollDelaySeconds } from "./schedule";
+import { DEFAULT_TYPICAL_SECONDS, farLongerSeconds, firstPollDelaySeconds, stuckScanIntervalMs } from "./schedule";
 import { runSweep } from "./sweep";
 
 const LEASE_SECONDS = 60;
@@ -45,6 +45,7 @@ function createWorker(): Worker {
   let timer: NodeJS.Timeout | null = null;
   let sweeping: Promise<unknown> | null = null;
   let typical: { at: number; seconds: Record<string, number> } = { at: 0, seconds: {} };
+  let stuckScannedAt = 0;
 
   const typicalSeconds = (type: string) => typical.seconds[type] ?? DEFAULT_TYPICAL_SECONDS;
 
@@ -84,10 +85,13 @@ function createWorker(): Worker {
         inFlight.set(job.id, work);
       }
     }
-    await flagStuckJobs({
-      stuckAfterMinutes: env.worker.stuckAfterMinutes,
-      farLonger: Object.fromEntries([...types].map((type) => [type, farLongerSeconds(typicalSeconds(type))])),
-    });
+    if (Date.now() - stuckScannedAt >= stuckScanIntervalMs(env.worker.stuckAfterMinutes)) {
+      stuckScannedAt = Date.now();
+      await flagStuckJobs({
+        stuckAfterMinutes: env.worker.stuckAfterMinutes,
+        farLonger: Object.fromEntries([...types].map((type) => [type, farLongerSeconds(typicalSeconds(type))])),
+      });
+    }
     if (!sweeping && !isStopping && (await isSweepDue(env.worker.sweepIntervalMinutes))) {
       sweeping = runSweep({ shouldStop: () => isStopping })
         .catch((error: unknown) => logEvent("error", "sweep_failed", { error: (error as Error).message }))

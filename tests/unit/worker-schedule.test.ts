@@ -5,6 +5,7 @@ import {
   LONG_MAX_INTERVAL_SECONDS,
   MIN_POLL_INTERVAL_SECONDS,
   nextPollDelaySeconds,
+  stuckScanIntervalMs,
   USUAL_MAX_INTERVAL_SECONDS,
 } from "@/lib/worker/schedule";
 
@@ -49,5 +50,14 @@ describe("the reconciler's poll schedule", () => {
     expect(nextPollDelaySeconds({ typicalSeconds: typical, pollCount: 50, ageSeconds: 30 })).toBe(USUAL_MAX_INTERVAL_SECONDS);
     // In the first hour of a stalled 10-second job: a few dozen polls, not hundreds.
     expect(pollTimes(typical, 3_600).length).toBeLessThan(40);
+  });
+
+  it("looks for stuck jobs at a tenth of the stuck threshold, between once a second and every ten seconds", () => {
+    // The default 15 minutes: every 10 s, not on each one-second tick.
+    expect(stuckScanIntervalMs(15)).toBe(10_000);
+    expect(stuckScanIntervalMs(1)).toBe(6_000);
+    // The tests' 6-second threshold: still once a second, however short the threshold.
+    expect(stuckScanIntervalMs(0.1)).toBe(1_000);
+    expect(stuckScanIntervalMs(0.001)).toBe(1_000);
   });
 });
