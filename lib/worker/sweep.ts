@@ -3,6 +3,7 @@ import "server-only";
 // relays (ON DELETE CASCADE), after their figures were added to the daily rollups. One sweeper at a
 // time across every instance and `npm run sweep` (a session advisory lock on its own connection);
 // batches of short transactions that skip rows a callback holds, so no lock is held for long.
+import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import { getDb } from "@/lib/server/db";
 import { getEnv } from "@/lib/server/env";
@@ -63,6 +64,7 @@ async function sweepLocked(
   let error: string | null = null;
   try {
     for (;;) {
+      const started = performance.now();
       const batch = await sweepBatch(client, runId, options.batchSize);
       totals.jobs += batch.jobs;
       totals.files += batch.files;
@@ -70,6 +72,9 @@ async function sweepLocked(
       totals.relays += batch.relays;
       totals.rollups += batch.rollups;
       if (batch.jobs < options.batchSize || options.shouldStop()) break;
+      // Rest as long as the batch took: the sweep takes at most half of a core from the callbacks
+      // beside it (a day's expired jobs still go in seconds).
+      await sleep(performance.now() - started);
     }
   } catch (caught) {
     error = (caught as Error).message;
