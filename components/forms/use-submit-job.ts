@@ -2,7 +2,8 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { ConsoleApiError, submitJob } from "@/components/job-detail/api";
+import { submitJob } from "@/components/job-detail/api";
+import { ApiError } from "@/components/jobs/api";
 import { describeIssues, submissionSchema, type FieldIssue, type Submission } from "@/lib/jobs/submission";
 
 /**
@@ -15,7 +16,7 @@ export function useSubmitJob(onIssues: (issues: FieldIssue[]) => void) {
     mutationFn: submitJob,
     onSuccess: (answer) => router.push(`/jobs/${answer.jobId}`),
     onError: (error) => {
-      if (error instanceof ConsoleApiError && error.invalidParams.length > 0) {
+      if (error instanceof ApiError && error.invalidParams.length > 0) {
         // Names are dotted request paths; file names can contain dots, so only top-level names map to a field.
         onIssues(error.invalidParams.map((param) => ({ path: param.name.includes(".") ? [] : [param.name], message: param.reason })));
       }

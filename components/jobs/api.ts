@@ -1,27 +1,34 @@
 import type { CancelJobsAnswer, JobDetail, JobListPage, JobListQuery } from "@/lib/jobs/api-types";
 
-/** The console API's problem+json error, surfaced with its detail. */
+export interface InvalidParam {
+  name: string;
+  reason: string;
+}
+
+/** The console API's problem+json error, surfaced with its detail and, for a refused request, its per-field findings. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    readonly invalidParams: InvalidParam[] = [],
   ) {
     super(message);
     this.name = "ApiError";
   }
 }
 
-/** The one way browser code sends JSON (to `request`, `requestJson` or a plain fetch): body and content-type never drift apart. */
+/** The one way browser code sends JSON (to `request` or a plain fetch): body and content-type never drift apart. */
 export function jsonBody(body: unknown, method = "POST"): RequestInit {
   return { method, headers: { "content-type": "application/json" }, body: JSON.stringify(body) };
 }
 
+/** The one way browser code calls the console API: its JSON answer, or an ApiError. */
 export async function request<T>(path: string, init?: RequestInit): Promise<T> {
   const response = await fetch(path, { ...init, headers: { accept: "application/json", ...init?.headers } });
   const body: unknown = await response.json().catch(() => null);
   if (!response.ok) {
-    const detail = typeof body === "object" && body !== null && "detail" in body ? String(body.detail) : response.statusText;
-    throw new ApiError(response.status, detail);
+    const problem = (typeof body === "object" && body !== null ? body : {}) as { detail?: unknown; invalidParams?: InvalidParam[] };
+    throw new ApiError(response.status, typeof problem.detail === "string" ? problem.detail : response.statusText, problem.invalidParams);
   }
   return body as T;
 }

@@ -182,10 +182,7 @@ test("a role change or key revocation the server refuses says so, naming whom it
   // The session ends behind the open page (signed out in another tab): what it sends now is refused.
   await page.goto("/admin/people");
   await expect(page.getByLabel(`Role of ${email}`)).toBeVisible();
-  const other = await page.context().newPage();
-  await other.goto("/account");
-  await other.getByRole("button", { name: "Sign out" }).click();
-  await expect(other).toHaveURL(/\/sign-in/);
+  await signOutInAnotherTab(page);
   await page.getByLabel(`Role of ${email}`).selectOption("editor");
   await expect(page.getByRole("alert").filter({ hasText: "Could not change" })).toHaveText(new RegExp(`^Could not change ${email}: .+`));
   await expect(page.getByLabel(`Role of ${email}`)).toHaveValue("viewer");
@@ -195,11 +192,17 @@ test("a role change or key revocation the server refuses says so, naming whom it
   await again.page.goto("/admin/keys");
   const revokeAgain = again.page.getByRole("row").filter({ hasText: keyName }).getByRole("button", { name: "Revoke" });
   await expect(revokeAgain).toBeVisible();
-  const another = await again.page.context().newPage();
-  await another.goto("/account");
-  await another.getByRole("button", { name: "Sign out" }).click();
-  await expect(another).toHaveURL(/\/sign-in/);
+  await signOutInAnotherTab(again.page);
   await revokeAgain.click();
   await expect(again.page.getByRole("alert").filter({ hasText: "Could not revoke" })).toHaveText(new RegExp(`^Could not revoke ${keyName}: .+`));
   await again.page.context().close();
 });
+
+/** Ends the page's session behind it, as signing out in another tab of the same browser does. */
+async function signOutInAnotherTab(page: Page): Promise<void> {
+  const other = await page.context().newPage();
+  await other.goto("/account");
+  await other.getByRole("button", { name: "Sign out" }).click();
+  await expect(other).toHaveURL(/\/sign-in/);
+  await other.close();
+}
