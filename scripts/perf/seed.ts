@@ -21,10 +21,16 @@ export async function seedJobList(db: pg.Pool, jobs: number): Promise<{ seconds:
       [TABLES],
     ));
     for (const index of indexes) await client.query(`DROP INDEX ${pg.escapeIdentifier(index.name)}`);
-    // One second apart, ending now; 5% cancelled, 2% running, the rest stopped.
+    // One second apart, ending now; 5% cancelled, 2% running, the rest stopped a few seconds after
+    // they started, as the sandbox's jobs do at the bench's speed (the worker's first poll waits
+    // about the usual duration, which the economy part's lost callbacks would otherwise wait out).
+    // The running ones have run for days without progress: they are flagged stuck, as the worker
+    // leaves such jobs, so flagging twenty thousand at once (a backlog met once) is not what the
+    // list's figures measure.
     await client.query(
       `INSERT INTO jobs (id, upstream_job_id, type, state, upstream_state, outcome, project_id, project_name,
-                         progress_label, progress_percent, request, submitted_by, created_at, updated_at, next_poll_at)
+                         progress_label, progress_percent, request, submitted_by, created_at, updated_at, next_poll_at,
+                         upstream_created_at, upstream_stopped_at, stuck_since, stuck_reason)
        SELECT gen_random_uuid(), gen_random_uuid()::text,
               (ARRAY['import/project_media', 'agent', 'publish'])[1 + n % 3],
               s.state::"JobState", s.state::"UpstreamJobState",
@@ -32,10 +38,14 @@ export async function seedJobList(db: pg.Pool, jobs: number): Promise<{ seconds:
               md5('project ' || (n / 10))::uuid::text,
               'Project ' || lpad((n / 10)::text, 7, '0') || ' ' || (ARRAY['interview', 'podcast', 'launch video', 'webinar', 'town hall'])[1 + (n / 10) % 5],
               CASE WHEN s.state = 'running' THEN 'Transcribing' END, CASE WHEN s.state = 'running' THEN 40 END,
-              '{}', 'bench', now() - ($1::int - n) * interval '1 second', now() - ($1::int - n) * interval '1 second',
+              '{}', 'bench', c.at, c.at,
               -- Upstream never heard of the running ones: their polls wait a day, off the budget the bench measures.
-              CASE WHEN s.state = 'running' THEN now() + interval '1 day' END
+              CASE WHEN s.state = 'running' THEN now() + interval '1 day' END,
+              c.at, CASE WHEN s.state = 'stopped' THEN c.at + interval '3 seconds' END,
+              CASE WHEN s.state = 'running' AND c.at < now() - interval '15 minutes' THEN c.at + interval '15 minutes' END,
+              CASE WHEN s.state = 'running' AND c.at < now() - interval '15 minutes' THEN 'no new progress for 15 min' END
        FROM generate_series(1, $1::int) AS n,
+            LATERAL (SELECT now() - ($1::int - n) * interval '1 second' AS at) AS c,
             LATERAL (SELECT CASE WHEN n % 20 = 0 THEN 'cancelled' WHEN n % 50 = 1 THEN 'running' ELSE 'stopped' END AS state) AS s`,
       [jobs],
     );
