@@ -51,9 +51,10 @@ describe("the worker's tick at scale", () => {
           const scans = jobScans(rows[0]!["QUERY PLAN"][0]!.Plan);
           expect(scans.length, name).toBeGreaterThan(0);
           for (const scan of scans) {
-            // A walk of the table, or of an index with a filter alone, drops thousands of the jobs above.
+            // A walk of the table, or of an index with a filter alone, drops thousands of the jobs above
+            // (an index or bitmap scan over a range or a partial index drops none).
             const where = `${name}: ${scan["Node Type"]} on ${scan["Index Name"] ?? "jobs"}`;
-            expect(scan["Node Type"], where).toMatch(/Index/);
+            expect(scan["Node Type"], where).not.toBe("Seq Scan");
             expect(scan["Rows Removed by Filter"] ?? 0, `${where}, rows read and dropped`).toBeLessThan(100);
           }
         }
